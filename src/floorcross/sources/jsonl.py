@@ -1,0 +1,116 @@
+"""JSON Lines exports: one article object a line (``.jsonl``, ``.jsonl.gz``)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from floorcross.sources.common import (
+    DEFAULT_MAX_BYTES,
+    doc_stem,
+    host_of,
+    iso_date,
+    os_error_reason,
+    too_large,
+    url_slug,
+)
+from floorcross.sources.models import SourceArticle, SourceItem, SourceProblem, SourceWarning
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+
+def _open(path: Path) -> IO[bytes]:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield ``(line number, line)``; ``None`` for a line longer than ``max_bytes`` (skipped)."""
+    number = 0
+    while line := fh.readline(max_bytes + 1):
+        number += 1
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield number, line
+            continue
+        while (rest := fh.readline(max_bytes + 1)) and not rest.endswith(b"\n"):
+            pass
+        yield number, None
+
+
+def read_jsonl(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceItem]:
+    """Yield one article per line; a bad line is a problem naming it, and the rest go on.
+
+    Each line is an object with ``text`` (required), and ``url``, ``title``, ``published``,
+    ``id``, ``outlet`` (optional). ``max_bytes`` limits each line, not the file.
+    """
+    origin = str(path)
+    stem = doc_stem(path)
+    seen = 0
+    try:
+        if path.stat().st_size == 0:
+            yield SourceProblem(origin=origin, reason="empty file")
+            return
+        with _open(path) as fh:
+            for number, line in _lines(fh, max_bytes):
+                seen = number
+                yield from _line_items(line, f"{origin}#line-{number}", stem, number, max_bytes)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        reason = f"corrupt or truncated gzip after line {seen}: {exc}"
+        yield SourceProblem(origin=origin, reason=reason)
+    except OSError as exc:
+        yield SourceProblem(origin=origin, reason=os_error_reason(exc))
+
+
+def _parse_line(line: bytes | None, max_bytes: int) -> dict[str, Any] | str:
+    """Return the line's object, or the reason it is not a usable one."""
+    if line is None:
+        return f"line {too_large(max_bytes)}"
+    try:
+        value = json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8 (byte 0x{line[exc.start]:02x} at offset {exc.start})"
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(value, dict):
+        return f"expected a JSON object, got {type(value).__name__}"
+    text = value.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return "missing or empty 'text'"
+    return value
+
+
+def _text_field(value: dict[str, Any], key: str) -> str | None:
+    field = value.get(key)
+    if field is None or isinstance(field, (dict, list)):
+        return None
+    return str(field).strip() or None
+
+
+def _line_items(
+    line: bytes | None, origin: str, stem: str, number: int, max_bytes: int
+) -> Iterator[SourceItem]:
+    if line is not None and not line.strip():
+        return
+    value = _parse_line(line, max_bytes)
+    if isinstance(value, str):
+        yield SourceProblem(origin=origin, reason=value)
+        return
+    url = _text_field(value, "url")
+    raw_date = _text_field(value, "published")
+    published = iso_date(raw_date)
+    if raw_date and not published:
+        yield SourceWarning(origin=origin, reason=f"unrecognised published date '{raw_date}'")
+    yield SourceArticle(
+        doc=_text_field(value, "id") or (url_slug(url) if url else f"{stem}-line-{number}"),
+        text=value["text"],
+        published=published,
+        title=_text_field(value, "title"),
+        url=url,
+        outlet=_text_field(value, "outlet") or host_of(url),
+        origin=origin,
+    )

@@ -1,0 +1,77 @@
+"""The records every reader yields: an article, a problem, or a warning."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+# The optional `` date YYYY-MM-DD`` that opens a corpus ``.txt`` file, on its own line or
+# before the headline; it is metadata, so it must not make two copies of a story hash apart.
+DATE_LINE = re.compile(r"\A date (\d{4}-\d{2}-\d{2})(?=\s|\Z)")
+
+
+def normalise_for_hash(text: str) -> str:
+    """Return ``text`` without a leading date line, whitespace collapsed and lowercased."""
+    return " ".join(DATE_LINE.sub("", text, count=1).split()).lower()
+
+
+def content_hash(text: str) -> str:
+    """Return the sha256 hex digest of the normalised text (equal for syndicated copies)."""
+    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+
+
+class SourceArticle(BaseModel):
+    """One article, with its text exactly as the extractor will see it.
+
+    ``content_hash`` is computed from ``text`` when not given.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    doc: str
+    text: str
+    published: str | None = None
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    origin: str
+    content_hash: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_hash(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("content_hash") and "text" in data:
+            data = {**data, "content_hash": content_hash(str(data["text"]))}
+        return data
+
+
+class SourceProblem(BaseModel):
+    """An input (or part of one) that could not be read; the run goes on without it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    origin: str
+    reason: str
+
+    def message(self) -> str:
+        """Return the one-line message for the user: ``"origin: reason"``."""
+        return f"{self.origin}: {self.reason}"
+
+
+class SourceWarning(BaseModel):
+    """An input that was processed, but with something the user should know about."""
+
+    model_config = ConfigDict(frozen=True)
+
+    origin: str
+    reason: str
+
+    def message(self) -> str:
+        """Return the one-line message for the user: ``"origin: reason"``."""
+        return f"{self.origin}: {self.reason}"
+
+
+SourceItem = SourceArticle | SourceProblem | SourceWarning

@@ -1,0 +1,242 @@
+"""Web archives (``.warc``, ``.warc.gz``): one article per archived HTML page.
+
+Both backends (FastWARC when installed, else warcio) only hand over each record's offset,
+WARC headers and raw block; HTTP parsing, decoding and the truncation check are shared, so the
+two give the same results.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from floorcross.sources.common import (
+    DEFAULT_MAX_BYTES,
+    os_error_reason,
+    too_large,
+    url_slug,
+)
+from floorcross.sources.html import article_from_html
+from floorcross.sources.http_body import parse_http_response
+from floorcross.sources.models import SourceItem, SourceProblem
+
+Backend = Literal["fastwarc", "warcio"]
+WARC_SUFFIXES = (".warc", ".warc.gz")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_HEAD_ALLOWANCE = 65_536  # room for HTTP headers on top of the body size limit
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One WARC record as read: where it starts, its headers, and the start of its block."""
+
+    offset: int
+    headers: dict[str, str]  # lower-case names
+    length: int  # block bytes actually read
+    head: bytes  # the first bytes of the block (all of it unless it is very large)
+
+    @property
+    def complete(self) -> bool:
+        declared = self.headers.get("content-length", "").strip()
+        return declared.isdigit() and int(declared) == self.length
+
+
+def default_backend() -> Backend:
+    """Return ``"fastwarc"`` when FastWARC is importable, else ``"warcio"``."""
+    try:
+        import fastwarc.warc  # noqa: F401
+    except ImportError:
+        return "warcio"
+    return "fastwarc"
+
+
+def _read_block(stream: BinaryIO, keep: int) -> tuple[int, bytes]:
+    head = bytearray()
+    total = 0
+    while chunk := stream.read(_CHUNK):
+        total += len(chunk)
+        if len(head) < keep:
+            head += chunk[: keep - len(head)]
+    return total, bytes(head)
+
+
+def _fastwarc_records(fh: BinaryIO, keep: int) -> Iterator[RawRecord]:
+    from fastwarc.warc import ArchiveIterator
+
+    for record in ArchiveIterator(fh, parse_http=False):
+        headers = {name.lower(): value for name, value in record.headers.items()}
+        length, head = _read_block(record.reader, keep)
+        yield RawRecord(record.stream_pos, headers, length, head)
+
+
+def _warcio_records(fh: BinaryIO, keep: int) -> Iterator[RawRecord]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    records = ArchiveIterator(fh, no_record_parse=True)
+    for record in records:
+        headers = {name.lower(): value for name, value in record.rec_headers.headers}
+        length, head = _read_block(record.raw_stream, keep)
+        # Asking for the offset reads on to the record's end, so it comes after the block.
+        yield RawRecord(records.get_record_offset(), headers, length, head)
+
+
+_BACKENDS = {"fastwarc": _fastwarc_records, "warcio": _warcio_records}
+
+
+def read_warc(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, backend: Backend | None = None
+) -> Iterator[SourceItem]:
+    """Yield an article for each HTML response with status 200, then at most one problem.
+
+    ``max_bytes`` limits each page, not the archive. ``published`` comes only from the page
+    (a WARC-Date is when it was crawled). A truncated or corrupt archive yields what was read,
+    then ``truncated WARC after N records: <detail>``.
+    """
+    origin = str(path)
+    try:
+        if path.stat().st_size == 0:
+            yield SourceProblem(origin=origin, reason="empty file")
+            return
+        fh = path.open("rb")
+    except OSError as exc:
+        yield SourceProblem(origin=origin, reason=os_error_reason(exc))
+        return
+    with fh:
+        records = _BACKENDS[backend or default_backend()](fh, max_bytes + _HEAD_ALLOWANCE)
+        count, last_offset, detail = 0, None, None
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except Exception as exc:  # noqa: BLE001 - each backend fails in its own way
+                detail = f"{type(exc).__name__}: {exc}"
+                break
+            if not record.complete:
+                detail = f"record at offset {record.offset} is incomplete"
+                break
+            count, last_offset = count + 1, record.offset
+            item = _record_item(record, origin, max_bytes)
+            if item is not None:
+                yield item
+    problem = _archive_problem(path, count, last_offset, detail)
+    if problem is not None:
+        yield problem
+
+
+def _record_item(record: RawRecord, origin: str, max_bytes: int) -> SourceItem | None:
+    """Return the article in a record, a problem, or None for a record that is not a page."""
+    uri = record.headers.get("warc-target-uri", "").strip().strip("<>")
+    if record.headers.get("warc-type") != "response" or not uri.startswith(("http:", "https:")):
+        return None
+    response = parse_http_response(record.head)
+    if response is None or response.status != 200 or response.media_type not in HTML_TYPES:
+        return None
+    where = f"{origin}@{record.offset}"
+    body_size = record.length - (len(record.head) - len(response.body))
+    if body_size > max_bytes:
+        return SourceProblem(origin=where, reason=too_large(max_bytes, body_size))
+    body = response.decoded_body()
+    if isinstance(body, str):
+        return SourceProblem(origin=where, reason=body)
+    return article_from_html(body, url=uri, origin=where, doc=url_slug(uri))
+
+
+def _archive_problem(
+    path: Path, count: int, last_offset: int | None, detail: str | None
+) -> SourceProblem | None:
+    """Return the problem with the archive as a whole, if any.
+
+    Backends differ in whether they report a cut-off final record, so the file's tail after the
+    last complete record is checked here; its finding wins over a backend's own message.
+    """
+    try:
+        tail = _tail_detail(path, last_offset)
+    except OSError as exc:
+        return SourceProblem(origin=str(path), reason=os_error_reason(exc))
+    detail = tail or detail
+    if detail is None:
+        return None
+    if count == 0 and not _starts_like_warc(path):
+        return SourceProblem(
+            origin=str(path), reason="not a WARC file (no WARC header at the start)"
+        )
+    records = "record" if count == 1 else "records"
+    return SourceProblem(
+        origin=str(path), reason=f"truncated WARC after {count} {records}: {detail}"
+    )
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def _starts_like_warc(path: Path) -> bool:
+    with path.open("rb") as fh:
+        start = fh.read(_CHUNK)
+    if start[:2] == b"\x1f\x8b":
+        start = zlib.decompressobj(31).decompress(start, 16)
+    return start.lstrip(b"\r\n").startswith(b"WARC/")
+
+
+def _tail_detail(path: Path, last_offset: int | None) -> str | None:
+    """Return why the bytes after the last complete record are not a clean end, or None."""
+    if last_offset is None:
+        return "record at offset 0 is incomplete" if path.stat().st_size else None
+    if _is_gzip(path):
+        return _gzip_tail(path, last_offset)
+    return _plain_tail(path, last_offset)
+
+
+def _gzip_tail(path: Path, offset: int) -> str | None:
+    inflater = zlib.decompressobj(31)
+    consumed = 0
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        while not inflater.eof and (chunk := fh.read(_CHUNK)):
+            try:
+                inflater.decompress(chunk)
+            except zlib.error:
+                return f"compressed record at offset {offset} is corrupt"
+            consumed += len(chunk)
+        if not inflater.eof:
+            return f"compressed record at offset {offset} is cut short"
+        next_offset = offset + consumed - len(inflater.unused_data)
+        fh.seek(next_offset)
+        return _garbage_at(fh, next_offset)
+
+
+def _plain_tail(path: Path, offset: int) -> str | None:
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        head = fh.read(_HEAD_ALLOWANCE)
+        end_of_headers = head.find(b"\r\n\r\n")
+        declared = _content_length(head[: max(end_of_headers, 0)])
+        if end_of_headers < 0 or declared is None:
+            return f"record at offset {offset} has unreadable headers"
+        next_offset = offset + end_of_headers + 4 + declared
+        fh.seek(next_offset)
+        return _garbage_at(fh, next_offset)
+
+
+def _content_length(headers: bytes) -> int | None:
+    for line in headers.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            return int(value.strip())
+    return None
+
+
+def _garbage_at(fh: BinaryIO, offset: int) -> str | None:
+    """Return a detail if anything but record-separating blank lines follows ``offset``."""
+    while chunk := fh.read(_CHUNK):
+        stripped = chunk.lstrip(b"\r\n\x00")
+        if stripped:
+            return f"record at offset {offset + len(chunk) - len(stripped)} is incomplete"
+        offset += len(chunk)
+    return None
