@@ -1,0 +1,222 @@
+"""Turn raw statements of changes into the final events of an article.
+
+Mentions of one change are merged; each person's changes are put in order so that a change
+with no "from" party starts where the previous one ended; what is the article's news is
+``new`` and what it recalls is ``background``; dates, office, council, ward and role are filled
+in; evidence is the sentences that state the change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from floorcross.extract.attributes import (
+    CouncilMention,
+    council_of,
+    office_of,
+    party_of,
+    role_of,
+    ward_of,
+)
+from floorcross.extract.context import ArticleContext
+from floorcross.extract.events import RawEvent
+from floorcross.extract.segment import Sentence
+from floorcross.normalise.dates import date_precision
+from floorcross.records import Event, Evidence
+
+_KIND_ORDER = {"suspension": 0, "expulsion": 1, "defection": 2, "readmission": 3}
+
+
+@dataclass
+class Change:
+    """Merged statements of one change of one person."""
+
+    kind: str
+    person: int
+    from_party: str | None
+    to_party: str | None
+    raws: list[RawEvent] = field(default_factory=list)
+    date: str | None = None
+    background: bool = False
+
+    @property
+    def order(self) -> int:
+        return min(r.order for r in self.raws)
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        seen: dict[int, Sentence] = {}
+        for r in self.raws:
+            for s in r.sentences:
+                seen.setdefault(s.index, s)
+        return [seen[i] for i in sorted(seen)]
+
+
+def _is_old(value: str | None, published: str | None, explicit_year: bool) -> bool:
+    """Whether a date is clearly before the article's news (over a month before publication)."""
+    if value is None:
+        return False
+    if published is None:
+        return explicit_year
+    pub = date.fromisoformat(published)
+    precision = date_precision(value)
+    year = int(value[:4])
+    if precision == 1:
+        return year < pub.year
+    month = int(value[5:7])
+    months_back = (pub.year - year) * 12 + (pub.month - month)
+    if precision == 2:
+        return months_back >= 2
+    day = date.fromisoformat(value)
+    return (pub - day).days > 45
+
+
+def _provisional_background(raw: RawEvent, published: str | None) -> bool:
+    if raw.background_cue:
+        return True
+    if raw.date is None:
+        return False
+    return _is_old(raw.date.value, published, raw.date.explicit_year)
+
+
+def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
+    if change.kind != raw.kind or change.person != raw.person:
+        return False
+    if change.from_party and raw.from_party and change.from_party != raw.from_party:
+        return False
+    if change.to_party and raw.to_party and change.to_party != raw.to_party:
+        return False
+    if change.from_party is None and raw.from_party is None and change.to_party != raw.to_party \
+            and change.to_party and raw.to_party:
+        return False
+    raw_date = raw.date.value if raw.date else None
+    if change.date and raw_date and not (change.date.startswith(raw_date) or raw_date.startswith(change.date)):
+        return False
+    return change.background == _provisional_background(raw, published)
+
+
+def merge(raws: list[RawEvent], published: str | None) -> list[Change]:
+    """Merge statements of the same change (same person, kind, compatible parties and dates)."""
+    changes: list[Change] = []
+    for raw in sorted(raws, key=lambda r: r.order):
+        target = next((c for c in changes if _compatible(c, raw, published)), None)
+        if target is None:
+            target = Change(raw.kind, raw.person, raw.from_party, raw.to_party,
+                            background=_provisional_background(raw, published))
+            changes.append(target)
+        target.raws.append(raw)
+        target.from_party = target.from_party or raw.from_party
+        target.to_party = target.to_party or raw.to_party
+        raw_date = raw.date.value if raw.date else None
+        if raw_date and date_precision(raw_date) > date_precision(target.date):
+            target.date = raw_date
+    return changes
+
+
+def _chronology_key(change: Change) -> tuple:
+    return (not change.background, change.date or "9999", change.order)
+
+
+def order_and_fill(ctx: ArticleContext, changes: list[Change]) -> None:
+    """Per person: order changes, fill missing parties along the chain, settle the status."""
+    by_person: dict[int, list[Change]] = {}
+    for c in changes:
+        by_person.setdefault(c.person, []).append(c)
+    for person, items in by_person.items():
+        items.sort(key=_chronology_key)
+        previous_to: str | None = None
+        for change in items:
+            if change.kind == "defection":
+                if change.from_party is None:
+                    change.from_party = previous_to or _party_before(ctx, change)
+                if change.to_party is None:
+                    change.to_party = "Independent"
+                if change.from_party == change.to_party and change.from_party is not None:
+                    change.from_party = previous_to if previous_to != change.to_party else None
+                previous_to = change.to_party
+            elif change.kind in {"suspension", "expulsion"}:
+                if change.from_party is None:
+                    change.from_party = previous_to or _party_before(ctx, change)
+                previous_to = change.from_party
+            elif change.kind == "readmission":
+                previous_to = change.to_party
+        news = [c for c in items if not c.background]
+        if news:
+            latest = max(news, key=lambda c: (c.date or "", _KIND_ORDER[c.kind], c.order))
+            for change in news:
+                if change is not latest and _precedes(change, latest):
+                    change.background = True
+
+
+def _precedes(a: Change, b: Change) -> bool:
+    """Whether change ``a`` comes before ``b`` in the person's story (a suspension before a readmission)."""
+    if a.kind == "suspension" and b.kind in {"readmission", "expulsion"}:
+        return True
+    if a.kind == "suspension" and b.kind == "defection":
+        return any(r.background_cue or "had" in r.first.sentence.text for r in a.raws) or a.order > b.order
+    return False
+
+
+def _party_before(ctx: ArticleContext, change: Change) -> str | None:
+    first = change.raws[0].first
+    party = party_of(ctx, change.person, before=first.sentence.end)
+    if party and party != change.to_party:
+        return party
+    party = party_of(ctx, change.person)
+    if party and party != change.to_party:
+        return party
+    # The description or group the trigger was about: "Two Labour councillors have ...".
+    for raw in change.raws:
+        masked = ctx.mask(raw.first.sentence)
+        left = masked[: raw.first.start - raw.first.sentence.start]
+        for p in ctx.parties:
+            if raw.first.sentence.start <= p.start < raw.first.start and p.name not in {"Independent", change.to_party}:
+                return p.name
+        del left
+    return None
+
+
+def _date_value(ctx: ArticleContext, change: Change) -> str | None:
+    if change.date is not None:
+        return change.date
+    if not change.background and ctx.published:
+        return ctx.published[:7]
+    return None
+
+
+def build_events(ctx: ArticleContext, changes: list[Change], councils: list[CouncilMention]) -> list[Event]:
+    events: list[Event] = []
+    cache: dict[int, tuple[str, str | None, str | None, str | None]] = {}
+    for change in sorted(changes, key=lambda c: c.order):
+        person = change.person
+        if person not in cache:
+            sentences = sorted({s.index for c in changes if c.person == person for s in c.sentences})
+            group_noun = next((_group_noun(r) for c in changes if c.person == person for r in c.raws if r.via == "group"), None)
+            office = office_of(ctx, person, sentences, group_noun)
+            ward = ward_of(ctx, person, councils)
+            council, _inferred = council_of(ctx, person, councils, ward, office)
+            role = role_of(ctx, person)
+            cache[person] = (office, council, ward, role)
+        office, council, ward, role = cache[person]
+        events.append(Event(
+            kind=change.kind,
+            status="background" if change.background else "new",
+            person=ctx.people[person].name,
+            office=office,
+            council=council,
+            ward=ward,
+            from_party=change.from_party,
+            to_party=change.to_party if change.kind in {"defection", "readmission"} else None,
+            date=_date_value(ctx, change),
+            role=role,
+            evidence=[Evidence(start=s.start, end=s.end, text=s.text) for s in change.sentences],
+        ))
+    return events
+
+
+def _group_noun(raw: RawEvent) -> str | None:
+    sentence = raw.first.sentence.text
+    match = re.search(r"\b(councillors|MPs|MSPs|MLAs|MEPs|peers|members)\b", sentence)
+    return match.group(1) if match else None

@@ -1,0 +1,303 @@
+"""What the article says about each person: office, council, ward, role and party.
+
+All of it is read from the words around the person's mentions; councils and wards are checked
+against the gazetteer, and a council is inferred from a ward only when the ward name belongs to
+exactly one council.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
+from floorcross.normalise.councils import Council, gazetteer
+from floorcross.resources import lexicon
+
+_P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
+_COUNCIL_SUFFIX = r"(?:Metropolitan\s+Borough|County\s+Borough|Borough|City|District|County|Town|Parish|Unitary|Regional|Island[s]?)?\s*Council"
+_CAP = r"[A-Z][\w'’&.-]*"
+_COUNCIL_NAME_RE = re.compile(
+    rf"(?<![\w-])(?:(?:the\s+)?(?:London\s+Borough|Royal\s+Borough|City|Borough|County)\s+of\s+{_CAP}(?:\s+(?:and|upon|on|in|-)?\s*{_CAP}){{0,4}}(?:\s+Council)?"
+    rf"|{_CAP}(?:,?\s+(?:and\s+|upon\s+|on\s+|under\s+|le\s+|with\s+|of\s+)?{_CAP}){{0,6}}\s+{_COUNCIL_SUFFIX})(?![\w-])"
+)
+_PLACE_COUNCILLOR_RE = re.compile(
+    rf"(?<![\w-])(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+|under\s+)?{_CAP}){{0,3}})(?:['’]s)?\s+"
+    r"(?:(?:city|borough|district|county|town|council)\s+)*(?:councillors?|councilors?|cllrs?|council\b)",
+    re.IGNORECASE,
+)
+_IN_PLACE_RE = re.compile(
+    rf"(?:councillors?|councilors?|member|members|authority|council)\s+(?:in|for|on|at|of)\s+(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}})",
+)
+
+
+@dataclass(frozen=True)
+class CouncilMention:
+    start: int
+    end: int
+    council: Council
+
+
+@cache
+def _office_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((o["office"], re.compile(rf"(?<![\w-])(?:{o['pattern']})(?![\w-])", re.IGNORECASE if o["office"] in {"councillor", "candidate", "peer"} else 0))
+                 for o in lexicon()["offices"])
+
+
+@cache
+def _role_rules() -> tuple[re.Pattern[str], ...]:
+    council = r"(?:the\s+)?(?:council|authority|(?:[A-Z][\w'’&,.-]*\s+){1,6}" + _COUNCIL_SUFFIX + ")"
+    return tuple(re.compile(r.replace("{COUNCIL}", council)) for r in lexicon()["roles"])
+
+
+def find_councils(ctx: ArticleContext) -> list[CouncilMention]:
+    """Councils named in the article ("Luton Borough Council", "a Derby city councillor")."""
+    gaz = gazetteer()
+    text = ctx.text
+    found: list[CouncilMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, name: str) -> None:
+        if any(start < e and end > s for s, e in taken):
+            return
+        council = gaz.council_by_name(name) or gaz.council_by_name(name.title())
+        if council is None:
+            return
+        council = gaz.current(council)
+        found.append(CouncilMention(start, end, council))
+        taken.append((start, end))
+
+    for match in _COUNCIL_NAME_RE.finditer(text, ctx.body_start):
+        name = match.group(0)
+        # "legacy Craigavon Borough Council", "the then-Waveney District Council": still a council.
+        start = match.start()
+        words = name.split()
+        while len(words) > 2 and gaz.council_by_name(" ".join(words)) is None:
+            start += len(words[0]) + 1
+            words = words[1:]
+            name = " ".join(words)
+        add(start, match.end(), name)
+    for regex in (_PLACE_COUNCILLOR_RE, _IN_PLACE_RE):
+        for match in regex.finditer(text, ctx.body_start):
+            place = match.group("place")
+            words = place.split()
+            for i in range(len(words)):
+                candidate = " ".join(words[i:])
+                if gaz.council_by_name(candidate) or gaz.council_by_name(candidate.title()):
+                    s = match.start("place") + place.index(words[i])
+                    add(s, match.end("place"), candidate)
+                    break
+    for party in ctx.parties:
+        if party.place:
+            add(party.start, party.start + len(party.place), party.place)
+    return sorted(found, key=lambda c: c.start)
+
+
+def office_of(ctx: ArticleContext, person: int, sentences: list[int], group_noun: str | None) -> str:
+    """The office a person holds, from titles and office words next to their name."""
+    text = ctx.text
+    for m in ctx.people[person].mentions:
+        for title in [m.title] if m.title else []:
+            office = _office_word(title)
+            if office and office != "councillor":
+                return office
+        before = text[max(0, m.span_start - 60) : m.span_start]
+        after = text[m.end : m.end + 80]
+        near = re.search(r"(?:^|[\s,(])((?:[\w'’-]+\s+){0,3}?)([\w'’-]+)\s*$", before)
+        lead = re.match(r"\s*(?:,\s+(?:the|a|an)\s+(?:[\w'’-]+\s+){0,4}?([\w'’-]+(?:\s+for\b)?)|\s+(MP|MSP|MLA|MEP|AM|MS)\b|\s+(?:has|had)\s+(?:become|been)\s+(?:the|a)\s+(?:[\w'’-]+\s+){0,3}?(MP|MSP|MLA|MEP)\b)", after)
+        for word in ([lead.group(1), lead.group(2), lead.group(3)] if lead else []) + ([near.group(2)] if near else []):
+            office = _office_word(word) if word else None
+            if office and office != "councillor":
+                return office
+            if office == "councillor":
+                return "councillor"
+    if group_noun:
+        office = _office_word(group_noun)
+        if office:
+            return office
+    for index in sentences:
+        sent = ctx.sentences[index].text
+        if re.search(r"\bMPs?\b", sent) and not re.search(r"council", sent, re.IGNORECASE):
+            return "mp"
+    return "councillor"
+
+
+def _office_word(word: str) -> str | None:
+    word = word.strip(" ,")
+    for office, regex in _office_rules():
+        if regex.fullmatch(word) or (office in {"mp", "msp", "mla", "mep"} and regex.fullmatch(word.rstrip("s"))):
+            return office
+    return None
+
+
+def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention], ward: str | None,
+               office: str) -> tuple[str | None, bool]:
+    """The person's council (official name) and whether it was inferred from the ward."""
+    if office in {"mp", "msp", "ms", "mla", "mep", "peer"}:
+        return None, False
+    gaz = gazetteer()
+    mentions = ctx.people[person].mentions
+    best: tuple[int, Council] | None = None
+    for m in mentions:
+        sentence = ctx.sentence_at(m.span_start)
+        if sentence is None:
+            continue
+        for c in councils:
+            if sentence.start <= c.start < sentence.end:
+                distance = abs(c.start - m.span_start)
+                if best is None or distance < best[0]:
+                    best = (distance, c.council)
+    county_title = any(m.title and m.title.lower().startswith("county") for m in mentions)
+    if best is not None and best[0] < 220:
+        council = best[1]
+        if county_title and council.type != "CTY":
+            county = gaz.county(council)
+            council = county or council
+        return council.official_name, False
+    if ward:
+        ward_councils = gaz.councils_for_ward(ward)
+        named = [c for c in ward_councils if any(c.gss == cm.council.gss for cm in councils)]
+        if len(named) == 1:
+            return named[0].official_name, False
+        if len(ward_councils) == 1:
+            return ward_councils[0].official_name, True
+    dominant = _dominant_council(ctx, councils, person)
+    if dominant is not None:
+        if county_title and dominant.type != "CTY":
+            county = gaz.county(dominant)
+            if county is not None:
+                return county.official_name, False
+        return dominant.official_name, False
+    return None, False
+
+
+def _dominant_council(ctx: ArticleContext, councils: list[CouncilMention], person: int) -> Council | None:
+    """The council the article is about: the only one named, or the one named before the person."""
+    if not councils:
+        return None
+    distinct = {c.council.gss: c.council for c in councils}
+    if len(distinct) == 1:
+        return next(iter(distinct.values()))
+    first = ctx.people[person].mentions[0].span_start
+    before = [c for c in councils if c.start <= first]
+    if before:
+        return before[-1].council
+    counts: dict[str, int] = {}
+    for c in councils:
+        counts[c.council.gss] = counts.get(c.council.gss, 0) + 1
+    top = max(counts.values())
+    leaders = [g for g, n in counts.items() if n == top]
+    return distinct[leaders[0]] if len(leaders) == 1 else None
+
+
+_WARD_PATTERNS = [
+    rf"{_W}+\s*\((?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})(?:\s+ward|\s+division)?\)",
+    rf"(?:represents?|representing|represented|re-elected\s+to\s+represent|elected\s+to\s+represent|member\s+for|councillors?\s+for|councillor\s+in|representative\s+for|(?:is|was)\s+elected\s+(?:for\s+{_P}+\s+)?in)\s+(?:the\s+)?(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})(?:\s+[Ww]ard|\s+[Dd]ivision)?",
+    rf"(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})\s+(?:[Ww]ard|[Dd]ivision)\s+(?:{_P}+\s+)?(?:councillor|[Cc]llr|[Cc]oun)",
+    rf"(?:the|a|an)\s+(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr)\b",
+    rf"(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})['’]s\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr|[Cc]oun)\s+{_W}",
+    rf"(?:for|of)\s+(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})\s+(?:[Ww]ard|[Dd]ivision)",
+    rf"(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})\s+(?:[Ww]ard|[Dd]ivision)\s+(?:councillor|[Cc]llr)",
+]
+
+
+def ward_of(ctx: ArticleContext, person: int, councils: list[CouncilMention]) -> str | None:
+    """The ward or division the person represents, as the text gives it."""
+    gaz = gazetteer()
+    for m in ctx.people[person].mentions:
+        sentence = ctx.sentence_at(m.span_start)
+        if sentence is None or ctx.in_quote(m.span_start):
+            continue
+        masked = ctx.mask(sentence)
+        rel = m.span_start - sentence.start
+        for pattern in _WARD_PATTERNS:
+            for match in re.finditer(pattern, masked):
+                if match.start() > rel + 160 or match.end() < rel - 120:
+                    continue
+                if _other_person_between(masked, rel, match, m.end - sentence.start):
+                    continue
+                ward = _clean_ward(match.group("ward"))
+                if ward and _plausible_ward(ward, gaz, councils):
+                    return ward
+    return None
+
+
+def _other_person_between(masked: str, rel: int, match: re.Match[str], rel_end: int) -> bool:
+    lo, hi = (rel_end, match.start()) if match.start() >= rel_end else (match.end(), rel)
+    return bool(re.search(f"{_W}", masked[lo:hi]))
+
+
+def _clean_ward(ward: str) -> str | None:
+    ward = re.sub(r"\s+", " ", ward).strip()
+    ward = re.sub(r"\s+(?:[Ww]ard|[Dd]ivision)$", "", ward)
+    if not ward or ward.lower() in {"the", "council", "labour", "conservative", "independent"}:
+        return None
+    return ward
+
+
+def _plausible_ward(ward: str, gaz, councils: list[CouncilMention]) -> bool:
+    if gaz.council_by_name(ward) is not None and not gaz.councils_for_ward(ward):
+        return False
+    if re.search(r"Council|Party|Labour|Conservative|Borough|District|County|Parliament", ward):
+        return False
+    return True
+
+
+def role_of(ctx: ArticleContext, person: int) -> str | None:
+    """A position the person held, from phrases right next to their name."""
+    for m in ctx.people[person].mentions:
+        if ctx.in_quote(m.span_start):
+            continue
+        sentence = ctx.sentence_at(m.span_start)
+        if sentence is None:
+            continue
+        before = ctx.text[max(sentence.start, m.span_start - 90) : m.span_start]
+        after = ctx.text[m.end : min(sentence.end, m.end + 120)]
+        for regex in _role_rules():
+            hit = regex.search(before)
+            if hit and re.fullmatch(r"\s*(?:[A-Z][\w-]*\s+){0,3}(?:Cllr\s+|Councillor\s+|Coun\s+)?", before[hit.end():] ):
+                return _clean_role(hit.group("role"))
+            hit = re.match(r"\s*,\s+(?:the\s+|a\s+|who\s+(?:is|was|has\s+been)\s+(?:the\s+)?)?(?:(?:[A-Z][\w-]*|[a-z]+)\s+){0,2}?", after)
+            if hit:
+                rest = after[hit.end():]
+                role = regex.match(rest)
+                if role:
+                    return _clean_role(role.group("role"))
+    return None
+
+
+def _clean_role(role: str) -> str:
+    role = re.sub(r"\s+", " ", role).strip(" ,")
+    role = re.sub(r"^(?:the|a|an)\s+", "", role)
+    role = re.sub(r"\bcouncil leader\b", "leader of the council", role, flags=re.IGNORECASE)
+    role = re.sub(r"\b(leader|member|chair) of (?!the council\b)(?:the )?[A-Z][\w'’&,. -]*?(?:Metropolitan Borough|County Borough|Borough|City|District|County)? Council\b",
+                  r"\1 of the council", role)
+    return role[0].lower() + role[1:] if role and not role[:2].isupper() else role
+
+
+def party_of(ctx: ArticleContext, person: int, before: int | None = None) -> str | None:
+    """The party the text attaches to a person ("Labour councillor X", "X, a Reform UK councillor")."""
+    for m in ctx.people[person].mentions:
+        if before is not None and m.span_start > before:
+            break
+        sentence = ctx.sentence_at(m.span_start)
+        if sentence is None or ctx.in_quote(m.span_start):
+            continue
+        masked = ctx.mask(sentence)
+        rel, rel_end = m.span_start - sentence.start, m.end - sentence.start
+        left = masked[max(0, rel - 50) : rel]
+        adj = re.search(rf"(?<!former\s)(?<!ex-)({_P}+)\s+(?:[a-z-]+\s+){{0,2}}?(?:(?:county|borough|district|city|town|parish)\s+)?(?:councillor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|group\s+leader|leader|candidate|peer|mayor)?\s*$", left, re.IGNORECASE)
+        if adj:
+            p = ctx.party_at(sentence.start + rel - len(left) + adj.start(1), sentence.start + rel - len(left) + adj.end(1))
+            if p and p.name != "Independent":
+                return p.name
+        right = masked[rel_end : rel_end + 90]
+        app = re.match(rf"\s*,\s+(?:who\s+(?:is|was|has\s+been|had\s+been)\s+)?(?:the|a|an)\s+(?:[a-z-]+\s+){{0,2}}({_P}+)\s+(?:councillor|cllr|member|MP|representative|politician|group)", right, re.IGNORECASE)
+        if not app:
+            app = re.match(rf"[^.;{_W}]{{0,60}}?(?:for|as\s+an?)\s+({_P}+)\s+(?:since|in|for|councillor|member)", right)
+        if app:
+            p = ctx.party_at(sentence.start + rel_end + app.start(1), sentence.start + rel_end + app.end(1))
+            if p and p.name != "Independent":
+                return p.name
+    return None

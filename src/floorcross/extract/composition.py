@@ -1,0 +1,149 @@
+"""Seat counts an article states for a council ("There are now four Conservatives ... with 29
+Labour councillors and 15 Liberal Democrats").
+
+Patterns run over masked sentences (parties are ``Ƥ`` runs). Counts in hypothetical, past or
+non-council contexts (a cabinet, a coalition, MPs, vote tallies) are left out, and a change
+"from 14 to 16" records the figure after it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from floorcross.extract.attributes import CouncilMention
+from floorcross.extract.context import PARTY_CHAR, ArticleContext
+from floorcross.normalise.parties import PartyMention, number_words
+from floorcross.records import CompositionStatement, Evidence
+
+_P = re.escape(PARTY_CHAR)
+_SEATS = r"(?:councillors?|members?|seats?|representatives?|politicians?|cllrs)"
+
+
+@cache
+def _num() -> str:
+    words = sorted((w for w in number_words() if w not in {"a", "an", "single", "pair", "couple", "trio", "quartet", "both"}),
+                   key=len, reverse=True)
+    return rf"(?:\d{{1,3}}|{'|'.join(words)})"
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    n = _num()
+    party = rf"(?:the\s+)?(?P<party>{_P}+)"
+    forms = [
+        # "from 14 to 16 Labour councillors" / "Labour councillors ... from 14 to 16"
+        rf"number\s+of\s+{party}\s+(?:[a-z]+\s+){{0,2}}?{_SEATS}?[^.;]{{0,60}}?\bfrom\s+{n}\s+to\s+(?P<n>{n})",
+        rf"(?:amount|number)\s+of\s+{party}\s+(?:[a-z]+\s+){{0,2}}?[^.;]{{0,50}}?(?:dropped|fallen|fell|risen|rose|gone|increased|decreased|reduced)\s+from\s+{n}\s+to\s+(?P<n>{n})",
+        # "the 10th current Green councillor"
+        rf"the\s+(?P<n>\d{{1,3}})(?:st|nd|rd|th)\s+(?:current\s+|sitting\s+)?{party}\s+{_SEATS}",
+        # "no Liberal Democrat members"
+        rf"\b(?P<n>no)\s+(?:more\s+)?{party}\s+{_SEATS}",
+        # "four Conservatives", "29 Labour councillors", "10 for the Lib Dems", "one each for the Greens and Conservatives"
+        rf"(?<![\d.,£$])(?P<n>{n})\s+(?:each\s+)?for\s+(?:the\s+)?(?P<party>{_P}+)(?:\s+and\s+(?:the\s+)?(?P<party2>{_P}+))?",
+        rf"(?<![\d.,£$])(?P<n>{n})\s+(?:sitting\s+|serving\s+|current\s+)?{party}(?:\s+{_SEATS})?(?!\s*(?:%|per\s*cent|votes))",
+        # "Labour on 18", "the Lib Dems are on 29", "Labour's 29", "the Conservatives 12"
+        rf"{party}\s+(?:are\s+|is\s+|now\s+)?on\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes))",
+        rf"{party}['’]s?\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes|\w))",
+        rf"(?:and|,)\s+{party}\s+(?P<n>\d{{1,3}})(?![\d%.])",
+        # "Labour now has 43 councillors", "the Conservatives now hold 25 seats and Labour have 19"
+        rf"{party}\s+(?:group\s+)?(?:now\s+|currently\s+|still\s+)?(?:has|have|holds?|hold)\s+(?:just\s+|only\s+)?(?P<n>{n})(?:\s+{_SEATS})?",
+        rf"{party}\s*,\s+which\s+(?:now\s+)?has\s+(?:just\s+|only\s+)?(?P<n>{n})\s+{_SEATS}",
+    ]
+    return tuple(re.compile(f, re.IGNORECASE) for f in forms)
+
+
+_EXCLUDE = re.compile(
+    r"\b(?:cabinet|coalition|would|could|might|if|likely|expected|to\s+start\s+with|had\s+\d|were\s+only|"
+    r"MPs?|majority\s+of|votes?|vote\s+share|poll|polls|polling|per\s*cent|%|by-election|candidates?|"
+    r"target|needs?|needed|short\s+of|up\s+from\s+\w+\s+at\s+the|mailing|members\s+of\s+the\s+public|"
+    r"since\s+\d{4}|in\s+\d{4}|over\s+\d|more\s+than\s+\d|people|residents|jobs|homes|years?|months?|weeks?|days?)\b",
+    re.IGNORECASE,
+)
+_CONTEXT = re.compile(
+    r"\b(?:council|councillors?|seats?|members|authority|chamber|group|now|currently|there\s+are|leaves|left\s+with|means|hold|holds)\b",
+    re.IGNORECASE,
+)
+
+
+def _value(word: str) -> int | None:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return number_words().get(word)
+
+
+def find_composition(ctx: ArticleContext, councils: list[CouncilMention]) -> list[CompositionStatement]:
+    """Seat counts stated in the article, one per party, with the sentence that states them."""
+    found: dict[str, CompositionStatement] = {}
+    for sentence in ctx.sentences:
+        if sentence.start < ctx.body_start:
+            continue
+        masked = ctx.mask(sentence)
+        if PARTY_CHAR not in masked or not re.search(rf"\d|{_num()}", masked, re.IGNORECASE):
+            continue
+        if _EXCLUDE.search(_unmasked_context(ctx, sentence)) or not _CONTEXT.search(sentence.text):
+            continue
+        for regex in _patterns():
+            for match in regex.finditer(masked):
+                seats = _value(match.group("n"))
+                if seats is None or seats > 200:
+                    continue
+                for group in ("party", "party2"):
+                    if not match.groupdict().get(group):
+                        continue
+                    s, e = match.span(group)
+                    party = ctx.party_at(sentence.start + s, sentence.start + e)
+                    if party is None or _ambiguous_independent(party):
+                        continue
+                    if party.name in found:
+                        continue
+                    found[party.name] = CompositionStatement(
+                        council=_council_for(ctx, sentence.start, councils),
+                        party=party.name,
+                        seats=seats,
+                        date=ctx.published,
+                        evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],
+                    )
+        _pronoun_counts(ctx, sentence, masked, councils, found)
+    return list(found.values())
+
+
+def _unmasked_context(ctx: ArticleContext, sentence) -> str:
+    """The sentence with quoted speech removed (counts inside quotes still count)."""
+    return sentence.text
+
+
+def _ambiguous_independent(party: PartyMention) -> bool:
+    return party.name == "Independent" and party.surface.islower() and party.surface.endswith("s") is False
+
+
+def _pronoun_counts(ctx: ArticleContext, sentence, masked: str, councils, found: dict) -> None:
+    """"It currently has 14 councillors." after naming a local group."""
+    match = re.match(rf"^\s*(?:It|The\s+group)\s+(?:now\s+|currently\s+)?has\s+(?P<n>{_num()})\s+{_SEATS}", masked)
+    if not match:
+        return
+    prior = [p for p in ctx.parties if p.end <= sentence.start and p.local]
+    if not prior or prior[-1].name in found:
+        return
+    seats = _value(match.group("n"))
+    if seats is None:
+        return
+    found[prior[-1].name] = CompositionStatement(
+        council=_council_for(ctx, sentence.start, councils), party=prior[-1].name, seats=seats,
+        date=ctx.published, evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
+
+
+def _council_for(ctx: ArticleContext, offset: int, councils: list[CouncilMention]) -> str | None:
+    sentence = ctx.sentence_at(offset)
+    if sentence is not None:
+        inside = [c for c in councils if sentence.start <= c.start < sentence.end]
+        if inside:
+            return inside[0].council.official_name
+    distinct = {c.council.gss: c.council for c in councils}
+    if len(distinct) == 1:
+        return next(iter(distinct.values())).official_name
+    before = [c for c in councils if c.start < offset]
+    if before:
+        return before[-1].council.official_name
+    return councils[0].council.official_name if councils else None

@@ -1,0 +1,254 @@
+"""Assemble events: triggers + subjects + parties + dates -> one event per person per change.
+
+Steps: find trigger atoms in each sentence; drop those under speculation or denial; join atoms
+of one clause ("resigned from the Lib Dems to join Lewisham Labour" is one move); find who each
+is about; resolve "the party"; merge mentions of the same change; order each person's changes
+and decide which is the news (``new``) and which is context (``background``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
+from floorcross.extract.segment import Sentence
+from floorcross.extract.subjects import Resolver, Subject
+from floorcross.extract.triggers import Atom, PartySlot, find_atoms
+from floorcross.normalise.dates import DateMention, date_precision
+from floorcross.resources import lexicon
+
+_P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
+
+
+@cache
+def _cue_re(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(lexicon()[name])})(?![\w-])", re.IGNORECASE)
+
+
+_REPORTED_FUTURE = re.compile(
+    r"(?:announced|said|confirmed|declared|stated|revealed|told\s+\w+|decided|agreed)\s+(?:that\s+)?"
+    rf"(?:he|she|they|it|{_W}+(?:\s+and\s+{_W}+)*)\s+would",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class RawEvent:
+    """A change stated once in the text, before merging."""
+
+    kind: str
+    person: int
+    from_party: str | None
+    to_party: str | None
+    atoms: list[Atom]
+    sentences: list[Sentence]
+    date: DateMention | None = None
+    background_cue: bool = False
+    order: int = 0
+    explicit_from: bool = False
+    explicit_to: bool = False
+    via: str = ""
+    extra_sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def first(self) -> Atom:
+        return self.atoms[0]
+
+
+def speculative(ctx: ArticleContext, atom: Atom, subject_start: int | None = None) -> bool:
+    """Whether the clause before the trigger carries speculation, denial or negation."""
+    sentence = atom.sentence
+    masked = ctx.mask(sentence)
+    rel = atom.start - sentence.start
+    left = masked[:rel]
+    # The clause: back to the last strong boundary.
+    cut = max(left.rfind(";"), left.rfind(" but "), left.rfind(":"), left.rfind(" – "))
+    clause = left[cut + 1 :] if cut >= 0 else left
+    clause_start = rel - len(clause)
+    for match in _cue_re("speculation").finditer(clause):
+        absolute = match.start() + clause_start
+        if any(f.start() <= absolute < f.end() for f in _REPORTED_FUTURE.finditer(masked)):
+            continue
+        if match.group(0).lower() == "if" and re.search(r"\bas\s+if\b", clause, re.IGNORECASE):
+            continue
+        return True
+    return False
+
+
+def _retracted(ctx: ArticleContext, sentence: Sentence) -> set[int]:
+    """People who "were talked out of it" in this sentence."""
+    masked = ctx.mask(sentence)
+    out: set[int] = set()
+    for cue in _cue_re("retraction").finditer(masked):
+        left = masked[: cue.start()]
+        runs = list(re.finditer(rf"({_W}+)(?:\s*(?:,|and|&)\s*({_W}+))*\s+(?:were|was|had\s+been|have\s+been|has\s+been|then|later)?\s*$", left))
+        if runs:
+            for m in re.finditer(f"{_W}+", runs[-1].group(0)):
+                mention = ctx.mention_at(sentence.start + runs[-1].start() + m.start())
+                if mention:
+                    out.add(mention.person)
+    return out
+
+
+def _linked(a: Atom, b: Atom, masked: str, base: int) -> bool:
+    """Whether two atoms of one sentence state one change ("quit X to join Y")."""
+    if a.kind != "defection" or b.kind != "defection":
+        return False
+    gap = masked[a.end - base : b.start - base]
+    if len(gap) > 80 or re.search(rf"{_W}", gap):
+        return False
+    if re.search(r"\b(?:now|later|then|since|subsequently|afterwards|before|after)\b", gap, re.IGNORECASE):
+        return False
+    if re.search(r"(?:\bto\b|\bin\s+order\s+to\b)\s*$", gap) or re.search(r"\bto\s+(?:become|sit|serve|join)\b", gap):
+        return True
+    if re.search(r"\band\b\s*(?:(?:has|have|had|will|would)\s+)?(?:now\s+)?(?:then\s+)?\s*$", gap):
+        return not re.search(r"\b(?:in|since|during)\s+(?:\d{4}|[A-Z][a-z]+)", gap)
+    if re.fullmatch(r"\s*,?\s*(?:(?:and|to|so)\s+)?(?:will|would|to)?\s*(?:now\s+)?", gap):
+        return True
+    return gap.strip() in {"", ","}
+
+
+def collect_events(ctx: ArticleContext) -> list[RawEvent]:
+    """Every stated change in the article, one per person per statement."""
+    resolver = Resolver(ctx)
+    events: list[RawEvent] = []
+    order = 0
+    for sentence in ctx.sentences:
+        if sentence.start < ctx.body_start:
+            continue
+        atoms = [a for a in find_atoms(ctx, sentence) if not ctx.in_quote(a.start, a.end)]
+        retracted = _retracted(ctx, sentence) if atoms else set()
+        groups = _group_atoms(atoms, ctx.mask(sentence), sentence.start)
+        for group in groups:
+            lead = group[0]
+            subject = _subject_for(resolver, group)
+            if not subject.people or speculative(ctx, lead):
+                continue
+            for person in subject.people:
+                if person in retracted:
+                    continue
+                order += 1
+                events.append(_raw_event(ctx, group, person, subject, order))
+        resolver.note_sentence(sentence)
+    return events
+
+
+def _subject_for(resolver: Resolver, group: list[Atom]) -> Subject:
+    for atom in group:
+        if atom.role == "to_ind" and len(group) > 1:
+            continue
+        subject = resolver.subject(atom)
+        if subject.people:
+            return subject
+    return Subject()
+
+
+def _group_atoms(atoms: list[Atom], masked: str, base: int) -> list[list[Atom]]:
+    groups: list[list[Atom]] = []
+    for atom in atoms:
+        if groups and _linked(groups[-1][-1], atom, masked, base):
+            groups[-1].append(atom)
+        else:
+            groups.append([atom])
+    # A lone "sits as an independent" completes another event; it is never one on its own.
+    return [g for g in groups if any(a.role != "to_ind" for a in g)]
+
+
+def _raw_event(ctx: ArticleContext, group: list[Atom], person: int, subject: Subject, order: int) -> RawEvent:
+    kind = group[0].kind
+    from_slot = next((a.from_slot for a in group if a.from_slot), None)
+    to_slot = next((a.to_slot for a in reversed(group) if a.to_slot), None)
+    from_party = _slot_party(ctx, from_slot, group[0])
+    to_party = _slot_party(ctx, to_slot, group[-1])
+    if kind in {"suspension", "expulsion"} and from_party is None:
+        from_party = _acting_party(ctx, group[0])
+    if kind == "readmission" and to_party is None:
+        to_party = _acting_party(ctx, group[0])
+    sentences = [group[0].sentence]
+    if subject.group_sentence and subject.group_sentence is not group[0].sentence:
+        sentences.append(subject.group_sentence)
+    event = RawEvent(kind, person, from_party, to_party, list(group), sentences, order=order,
+                     explicit_from=from_slot is not None and from_slot.mention is not None,
+                     explicit_to=to_slot is not None and to_slot.mention is not None, via=subject.via)
+    event.date = _event_date(ctx, group)
+    event.background_cue = _background_cue(ctx, group)
+    return event
+
+
+def _slot_party(ctx: ArticleContext, slot: PartySlot | None, atom: Atom) -> str | None:
+    if slot is None:
+        return None
+    if slot.mention is not None:
+        return slot.mention.name
+    return antecedent_party(ctx, slot.start, exclude_independent=True)
+
+
+def antecedent_party(ctx: ArticleContext, offset: int, exclude_independent: bool = False) -> str | None:
+    """The party "the party" refers to: the last one named before it, this sentence first."""
+    sentence = ctx.sentence_at(offset)
+    candidates = [p for p in ctx.parties if p.end <= offset and not ctx.in_quote(p.start)]
+    if exclude_independent:
+        candidates = [p for p in candidates if p.name != "Independent"]
+    if sentence is not None:
+        inside = [p for p in candidates if p.start >= sentence.start]
+        if inside:
+            return inside[-1].name
+    if candidates:
+        return candidates[-1].name
+    after = [p for p in ctx.parties if p.start > offset and p.name != "Independent"
+             and sentence is not None and p.start < sentence.end]
+    return after[0].name if after else None
+
+
+def _acting_party(ctx: ArticleContext, atom: Atom) -> str | None:
+    """The party that suspended, expelled or readmitted: named in the sentence or just before."""
+    sentence = atom.sentence
+    named = [p for p in ctx.parties if sentence.start <= p.start < sentence.end
+             and p.name != "Independent" and not ctx.in_quote(p.start)]
+    if named:
+        near = min(named, key=lambda p: abs(p.start - atom.start))
+        return near.name
+    return antecedent_party(ctx, atom.start, exclude_independent=True)
+
+
+def _event_date(ctx: ArticleContext, group: list[Atom]) -> DateMention | None:
+    """The time expression in the trigger's own stretch of the sentence, nearest first."""
+    atom = group[0]
+    sentence = atom.sentence
+    atoms = find_atoms(ctx, sentence)
+    starts = sorted({a.start for a in atoms})
+    ends = sorted({a.end for a in atoms})
+    lo = max([e for e in ends if e <= group[0].start], default=sentence.start)
+    hi = min([s for s in starts if s >= group[-1].end], default=sentence.end)
+    dates = [d for d in ctx.dates_in(lo, hi) if not ctx.in_quote(d.start) and d.kind != "bare_year"]
+    dates = [d for d in dates if not _date_belongs_elsewhere(ctx, d)]
+    if not dates:
+        return None
+    after = [d for d in dates if d.start >= group[-1].end]
+    before = [d for d in dates if d.end <= group[0].start]
+    if after and (not before or after[0].start - group[-1].end <= group[0].start - before[-1].end + 30):
+        return after[0]
+    return before[-1] if before else after[0]
+
+
+def _date_belongs_elsewhere(ctx: ArticleContext, date: DateMention) -> bool:
+    """"first elected in 2010", "councillor since 2007": dates of something else."""
+    before = ctx.text[max(0, date.start - 40) : date.start].lower()
+    return bool(re.search(
+        r"(?:elected|re-elected|represented|served|serving|councillor|member|mp|leader|mayor|born|"
+        r"age|aged|founded|established|selected|won|since|who has been|has been)\s*(?:\w+\s+){0,3}$",
+        before)) and not re.search(r"(?:suspended|expelled|defected|joined|left|quit|resigned)\s+(?:\w+\s+){0,3}$", before)
+
+
+def _background_cue(ctx: ArticleContext, group: list[Atom]) -> bool:
+    sentence = group[0].sentence
+    masked = ctx.mask(sentence)
+    lo = max(0, group[0].start - sentence.start - 80)
+    hi = min(len(masked), group[-1].end - sentence.start + 60)
+    window = masked[lo:hi]
+    return bool(_cue_re("background_cues").search(window))
+
+
+__all__ = ["RawEvent", "antecedent_party", "collect_events", "speculative", "date_precision"]

@@ -1,0 +1,305 @@
+"""Find the people an article names, and tie every mention of one person together.
+
+Sources of names, in order of trust: a title before capitalised words ("Cllr Akhtar",
+"Couns George Newton and Jack Naylor"), spaCy PERSON entities in the windows the NER saw, then
+every later occurrence of a known name or surname anywhere in the text. Mentions that are really
+parties, councils or wards are dropped; names cut short by the model are repaired ("Brophy Lee"
+after "Doreen"), and "Pat and Ted Flynn" becomes two people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from floorcross.nlp import Entity
+from floorcross.normalise.councils import gazetteer
+from floorcross.normalise.names import (
+    name_particles,
+    name_tokens,
+    same_person,
+    strip_titles,
+    surname,
+    title_info,
+    title_regex,
+)
+from floorcross.normalise.parties import PartyMention, canonical_party, is_canonical
+
+_NAME_WORD = r"(?:[A-Z][a-zà-ÿ]*(?:['’][A-Z]?[a-zà-ÿ]+)?(?:-[A-Z][a-zà-ÿ]+)*|[A-Z]\.|Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+)"
+_PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|le|la|al|el|bin|ap)"
+NAME_RE = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}}")
+# Capitalised words that are never part of a person's name.
+_NOT_NAME_WORDS = {
+    "The", "A", "An", "And", "But", "Or", "In", "On", "At", "Of", "For", "To", "From", "By", "With",
+    "He", "She", "They", "It", "His", "Her", "Their", "We", "I", "This", "That", "These", "Those",
+    "Council", "Councillor", "Councillors", "Cllr", "Cllrs", "Coun", "Couns", "Party", "Group",
+    "Ward", "Borough", "District", "County", "City", "Town", "Hall", "Street", "Road", "Lane",
+    "Labour", "Conservative", "Conservatives", "Tory", "Tories", "Liberal", "Democrat", "Democrats",
+    "Green", "Greens", "Reform", "Independent", "Independents", "Lib", "Dem", "Dems", "UKIP", "SNP",
+    "DUP", "MP", "MPs", "MSP", "MLA", "MEP", "Mayor", "Leader", "Deputy", "Cabinet", "Minister",
+    "Secretary", "Chancellor", "Government", "Parliament", "Commons", "Lords", "Assembly",
+    "Senedd", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "June", "July", "August", "September",
+    "October", "November", "December", "BBC", "News", "Image", "Picture", "Photo", "Read", "More",
+    "Related", "Published", "Follow", "Facebook", "Twitter", "Instagram", "Email", "Updated",
+    "Local", "Democracy", "Reporting", "Service", "Chief", "Executive", "Committee", "Police",
+    "Officer", "Former", "New", "Senior", "Speaking", "Responding", "Meanwhile", "However",
+    "Nationally", "Locally", "Both", "All", "Two", "Three", "Four", "Five", "Six", "Seven",
+    "Eight", "Nine", "Ten", "Eleven", "Twelve", "Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord",
+    "Baroness", "Lady", "Councillors'", "Telegraph", "Express", "Echo", "Gazette", "Post",
+    "Times", "Mail", "Herald", "Guardian", "Recorder", "Observer", "Live", "Chronicle",
+}
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int  # end of the name itself
+    name: str  # the name without titles
+    title: str | None = None  # the title written before it ("Cllr", "County Councillor")
+    title_start: int | None = None  # where the title starts, when there is one
+    person: int = -1  # index of the person (cluster) in the article
+
+    @property
+    def span_start(self) -> int:
+        return self.title_start if self.title_start is not None else self.start
+
+
+@dataclass
+class Person:
+    """One person in the article: every mention of them and their fullest name."""
+
+    index: int
+    names: list[str] = field(default_factory=list)
+    mentions: list[PersonMention] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return max(self.names, key=lambda n: (len(n.split()), len(n), -self.names.index(n)))
+
+    @property
+    def titles(self) -> list[str]:
+        return [m.title for m in self.mentions if m.title]
+
+
+def _is_name_like(name: str) -> bool:
+    words = name.split()
+    if not words:
+        return False
+    for w in words:
+        if w.lower() in name_particles():
+            continue
+        if not (w[0].isupper() or w[0] in "ÀÁÂÄÉÈÍÓÖÚÜ"):
+            return False
+        if w.strip(".,'’") in _NOT_NAME_WORDS:
+            return False
+    return True
+
+
+def _is_place_or_party(name: str, parties: list[PartyMention], start: int, end: int) -> bool:
+    for p in parties:
+        if p.start <= start and end <= p.end:
+            return True
+        if start <= p.start and p.end <= end and not p.local:
+            return True
+    if canonical_party(name) and is_canonical(canonical_party(name)):
+        return True
+    gaz = gazetteer()
+    return gaz.council_by_name(name) is not None or bool(gaz.councils_for_ward(name))
+
+
+def titled_names(text: str, start: int, end: int) -> list[PersonMention]:
+    """Names written after a title, including lists after a plural title."""
+    out: list[PersonMention] = []
+    for match in title_regex().finditer(text, start, end):
+        title_text = re.sub(r"\s+", " ", match.group(0))
+        info = title_info(title_text)
+        if info is None or info.form in {"MP", "MSP", "MLA", "MEP", "MS", "AM"}:
+            continue
+        pos = match.end()
+        gap = re.match(r"[ \t]+", text[pos:end])
+        if not gap:
+            continue
+        pos += gap.end()
+        if info.plural:
+            out.extend(_name_list(text, pos, end, title_text, match.start()))
+            continue
+        name = NAME_RE.match(text, pos, end)
+        if name and _is_name_like(name.group(0)):
+            out.append(PersonMention(name.start(), name.end(), strip_titles(name.group(0)),
+                                     title_text, match.start()))
+    return out
+
+
+_LIST_SEP = re.compile(r"\s*(?:\([^()]{0,60}\))?\s*(?:,\s*and\s+|,\s*plus\s+|\s+and\s+|\s+&\s+|\s+plus\s+|,\s*)")
+_DESCRIPTOR = re.compile(r"(?:(?:former|ex-|fellow|new|veteran|long-serving|deputy|council|group|Labour|Conservative|Tory|Liberal|Democrat|Lib|Dem|Green|Reform|Independent|leader|[a-z]+)\s+){1,4}(?=[A-Z])")
+
+
+def _name_list(text: str, pos: int, end: int, title: str, title_start: int) -> list[PersonMention]:
+    """"Councillors Brewer, Chapman and Smith", "County Cllrs A (Ward), former X veteran B and C"."""
+    out: list[PersonMention] = []
+    while pos < end:
+        name = NAME_RE.match(text, pos, end)
+        if not name or not _is_name_like(name.group(0)):
+            break
+        out.append(PersonMention(name.start(), name.end(), strip_titles(name.group(0)), title,
+                                 title_start if not out else None))
+        sep = _LIST_SEP.match(text, name.end(), end)
+        if not sep or sep.end() == name.end():
+            break
+        pos = sep.end()
+        desc = _DESCRIPTOR.match(text, pos, end)
+        if desc:
+            pos = desc.end()
+        title_again = title_regex().match(text, pos, end)
+        if title_again:
+            pos = title_again.end()
+            pos += len(text[pos:end]) - len(text[pos:end].lstrip())
+    return out
+
+
+def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> list[PersonMention]:
+    """PERSON entities, cleaned: titles split off, cut names repaired, non-names dropped."""
+    out: list[PersonMention] = []
+    for ent in ents:
+        if ent.label != "PERSON":
+            continue
+        start, end = ent.start, ent.end
+        surface = text[start:end]
+        # Trailing possessive and post-nominals are not part of the name.
+        poss = re.search(r"['’]s?$", surface)
+        if poss:
+            end -= len(poss.group(0))
+        title_text, title_start = None, None
+        title = title_regex().match(text, start, end)
+        while title:
+            title_text, title_start = re.sub(r"\s+", " ", title.group(0)), title_start or start
+            start = title.end() + (len(text[title.end():end]) - len(text[title.end():end].lstrip()))
+            title = title_regex().match(text, start, end)
+        name_match = NAME_RE.match(text, start, end)
+        if not name_match:
+            continue
+        end = name_match.end()
+        start, title_text, title_start = _extend_left(text, start, title_text, title_start)
+        name = strip_titles(text[start:end])
+        if not name or not _is_name_like(name):
+            continue
+        if title_text is None and _is_place_or_party(name, parties, start, end):
+            continue
+        out.append(PersonMention(start, end, name, title_text, title_start))
+    return out
+
+
+def _extend_left(text: str, start: int, title: str | None, title_start: int | None) -> tuple[int, str | None, int | None]:
+    """Take in a first name the model left out ("Doreen" + "Brophy Lee")."""
+    if title is not None:
+        return start, title, title_start
+    before = re.search(rf"({_NAME_WORD})\s+$", text[max(0, start - 30):start])
+    if not before:
+        return start, title, title_start
+    word = before.group(1)
+    word_start = start - len(before.group(0))
+    preceding = text[max(0, word_start - 12):word_start]
+    if word in _NOT_NAME_WORDS or title_info(word) or re.search(r"(?:^|[.!?]\s+|\n)$", preceding):
+        return start, title, title_start
+    if re.search(r"[,]\s*$|\band\s+$|^\s*$", preceding) or preceding.endswith(", "):
+        return word_start, title, title_start
+    return start, title, title_start
+
+
+def split_shared_surnames(text: str, mentions: list[PersonMention]) -> list[PersonMention]:
+    """"Pat and Ted Flynn": a lone first name joined by "and" to a full name shares its surname."""
+    out = list(mentions)
+    for m in mentions:
+        if len(m.name.split()) < 2:
+            continue
+        before = re.search(rf"(?:^|[\s,(])({_NAME_WORD})\s+and\s+$", text[max(0, m.start - 30):m.start])
+        if not before:
+            continue
+        first = before.group(1)
+        if first in _NOT_NAME_WORDS or title_info(first):
+            continue
+        f_start = m.start - len(before.group(0)) + before.group(0).index(first)
+        if any(o.start <= f_start < o.end and len(o.name.split()) > 1 for o in out):
+            continue
+        out = [o for o in out if not (o.start == f_start)]
+        full = f"{first} {surname(m.name)}"
+        out.append(PersonMention(f_start, f_start + len(first), full, None, None))
+    return out
+
+
+def find_people(text: str, body_start: int, ents: list[Entity], parties: list[PartyMention],
+                masked: list[tuple[int, int]]) -> tuple[list[Person], list[PersonMention]]:
+    """All people named in the article and all their mentions, in text order."""
+    mentions = titled_names(text, body_start, len(text))
+    mentions += entity_names(text, ents, parties)
+    mentions = _dedupe(mentions)
+    mentions = split_shared_surnames(text, mentions)
+    mentions = _dedupe(mentions)
+    people = _cluster(mentions)
+    mentions = _more_mentions(text, body_start, people, mentions, parties)
+    return people, mentions
+
+
+def _dedupe(mentions: list[PersonMention]) -> list[PersonMention]:
+    """Overlapping mentions: keep the titled one, then the longer."""
+    chosen: list[PersonMention] = []
+    for m in sorted(mentions, key=lambda m: (m.title is None, -(m.end - m.start), m.start)):
+        if all(m.end <= c.start or m.start >= c.end for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _cluster(mentions: list[PersonMention]) -> list[Person]:
+    people: list[Person] = []
+    # Full names first so that a bare surname finds the person it belongs to.
+    order = sorted(mentions, key=lambda m: (len(name_tokens(m.name)) < 2, m.start))
+    for m in order:
+        fits = [p for p in people if any(same_person(m.name, n) for n in p.names)]
+        if len(name_tokens(m.name)) < 2 and len(fits) > 1:
+            # A bare surname shared by several people: the one mentioned last before it.
+            before = [p for p in fits if any(x.start < m.start for x in p.mentions)]
+            fits = [max(before, key=lambda p: max(x.start for x in p.mentions if x.start < m.start))] if before else fits[:1]
+        if fits:
+            person = fits[0]
+        else:
+            person = Person(len(people))
+            people.append(person)
+        person.names.append(m.name)
+        person.mentions.append(m)
+        m.person = person.index
+    return people
+
+
+def _more_mentions(text: str, body_start: int, people: list[Person], mentions: list[PersonMention],
+                   parties: list[PartyMention]) -> list[PersonMention]:
+    """Every other place a known full name or surname appears ("Mann's defection")."""
+    taken = [(m.span_start, m.end) for m in mentions]
+    taken += [(p.start, p.end) for p in parties]
+    extra: list[PersonMention] = []
+    for person in people:
+        forms = {n for n in person.names}
+        full = [n for n in forms if len(n.split()) >= 2]
+        if full:
+            forms.add(surname(person.name))
+        for form in sorted(forms, key=len, reverse=True):
+            if form in _NOT_NAME_WORDS or len(form) < 3:
+                continue
+            for match in re.finditer(rf"(?<![\w'’-]){re.escape(form)}(?![\w-])", text[body_start:]):
+                s, e = match.start() + body_start, match.end() + body_start
+                if any(s < te and e > ts for ts, te in taken):
+                    continue
+                # A surname shared by several people goes to the one named last before it.
+                owner = person
+                if len(form.split()) == 1:
+                    sharing = [p for p in people if any(surname(n) == form for n in p.names)]
+                    if len(sharing) > 1:
+                        prior = [(max((x.start for x in p.mentions if x.start < s), default=-1), p) for p in sharing]
+                        owner = max(prior, key=lambda t: t[0])[1]
+                mention = PersonMention(s, e, form, None, None, owner.index)
+                owner.mentions.append(mention)
+                extra.append(mention)
+                taken.append((s, e))
+    for person in people:
+        person.mentions.sort(key=lambda m: m.start)
+    return sorted(mentions + extra, key=lambda m: m.start)

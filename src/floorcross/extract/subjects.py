@@ -1,0 +1,366 @@
+"""Who a trigger is about: the person, list of people, pronoun or group it applies to.
+
+Rules, nearest first: the possessor or of-phrase of a noun trigger ("Mann's defection", "the
+resignation of Cllr Hai"); the object of a party's act ("Labour has restored the whip to A, B
+and C"); the nearest person, list, pronoun or group to the left of a verb; a sentence-initial
+description ("A Labour councillor has quit...") stands for the person the article goes on to
+name. Groups ("Six Liberal Democrat councillors") take their members from the names that follow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
+from floorcross.extract.people import PersonMention
+from floorcross.extract.segment import Sentence
+from floorcross.extract.triggers import Atom
+from floorcross.normalise.parties import number_words
+from floorcross.resources import lexicon
+
+_W, _P = re.escape(PERSON_CHAR), re.escape(PARTY_CHAR)
+_PRONOUN_RE = re.compile(r"(?<![\w-])(he|she|they|his|her|their|him|them)(?![\w-])", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"(?:\b(?:by|with|to|from|against|under|behind|alongside|than|about|for|of|on\s+behalf\s+of|"
+    r"like|including|after|before|between|among|amongst|towards|toward|unlike|beside|besides|"
+    r"via|at|in|on|into|onto|over)\s+(?:(?:the|a|former|fellow|party|council|group|deputy|"
+    r"leader|colleague|[a-z]+)\s+){0,3})$",
+    re.IGNORECASE,
+)
+_OFFICE_NOUN = r"(?:councillor|councilor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|leader|mayor|peer|candidate)"
+
+
+@cache
+def _group_re() -> re.Pattern[str]:
+    nouns = "|".join(re.escape(n) for n in lexicon()["group_nouns"])
+    nums = "|".join(sorted((re.escape(w) for w in number_words() if w not in {"a", "an", "no", "none"}), key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w-])(?:(?P<det>the|all|both|these|those)\s+)?(?:(?:a|an)\s+)?"
+        rf"(?:(?P<num>\d+|{nums})\s+(?:(?:more|other|further|of\s+(?:the|his|her|their)|of)\s+)*)"
+        rf"(?:(?!(?:said|says|have|has|had|were|was|are|is|will|and)\b)[\w'’{_P}.-]+\s+){{0,5}}?"
+        rf"(?P<noun>{nouns})(?![\w-])",
+        re.IGNORECASE,
+    )
+
+
+_DEF_GROUP_RE = re.compile(
+    rf"(?<![\w-])(?:the|these|those)\s+(?:(?:remaining|rebel|two|three|four|five|six|seven|eight|nine|ten|{_P}+|[a-z-]+)\s+){{0,3}}"
+    r"(?:councillors|members|MPs|representatives|rebels|defectors|group)(?![\w-])",
+    re.IGNORECASE,
+)
+_INDEF_DESC_RE = re.compile(
+    rf"(?<![\w-])(?:a|an)\s+(?:(?!(?:said|says|who|which|has|have|had|was|is)\b)[\w'’{_P}.-]+\s+){{0,5}}?{_OFFICE_NOUN}(?![\w-])",
+    re.IGNORECASE,
+)
+_DEF_DESC_RE = re.compile(
+    rf"^[\W_]*(?:[A-Z][A-Z ]+:\s*)?(?:the|this)\s+(?:[\w'’{_P}{_W}.,-]+\s+){{0,8}}?{_OFFICE_NOUN}(?:\s+(?:of|for)\s+[\w'’{_P}{_W} ,-]{{1,40}}?)?(?=\s+(?:who|has|have|had|was|is|says|said|will|announced|resigned|quit|left|joined|defected|\w+ed)\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Subject:
+    """The people a trigger is about (empty when it names nobody we can identify)."""
+
+    people: list[int] = field(default_factory=list)
+    via: str = ""  # how they were found: person, list, pronoun, group, description
+    group_sentence: Sentence | None = None  # where a group's names were found
+
+
+@dataclass
+class Resolver:
+    """Resolves subjects through an article, remembering the focus person and recent groups."""
+
+    ctx: ArticleContext
+    focus: int | None = None
+    groups: list[tuple[int | None, list[int]]] = field(default_factory=list)
+
+    # -- public -----------------------------------------------------------------------------
+    def subject(self, atom: Atom) -> Subject:
+        sentence = atom.sentence
+        masked = self.ctx.mask(sentence)
+        rel_start, rel_end = atom.start - sentence.start, atom.end - sentence.start
+        found = self._by_role(atom, masked, rel_start, rel_end)
+        if found.people:
+            if len(found.people) == 1:
+                self.focus = found.people[0]
+            elif found.via != "group":
+                self.groups.append((len(found.people), found.people))
+        return found
+
+    def note_sentence(self, sentence: Sentence) -> None:
+        """Track the subject of a sentence that starts with a name (the focus of the story)."""
+        masked = self.ctx.mask(sentence)
+        lead = re.match(rf"^[\W_]*(?:[A-Z][\w-]*\s+){{0,3}}?({_W}+)", masked)
+        if lead and lead.start(1) < 40:
+            mention = self.ctx.mention_at(sentence.start + lead.start(1))
+            if mention and not self._is_speaker_only(masked, lead.end(1)):
+                self.focus = mention.person
+
+    # -- strategies -------------------------------------------------------------------------
+    def _by_role(self, atom: Atom, masked: str, rs: int, re_: int) -> Subject:
+        if atom.nominal:
+            return self._nominal(atom, masked, rs, re_)
+        if atom.role == "act" and self._active_party_agent(masked[:rs]):
+            right = self._people_right(atom, masked, re_)
+            if right:
+                return Subject(right, "object")
+        return self._left(atom, masked, rs)
+
+    def _nominal(self, atom: Atom, masked: str, rs: int, re_: int) -> Subject:
+        left = masked[:rs]
+        poss = re.search(rf"({_W}+)['’]s?\s+(?:[\w-]+\s+){{0,2}}$", left)
+        if poss:
+            mention = self.ctx.mention_at(atom.sentence.start + poss.start(1))
+            if mention:
+                return Subject(self._run_at(atom.sentence, masked, poss.start(1)), "person")
+        pron = re.search(r"(?<![\w-])(his|her|their)\s+(?:[\w-]+\s+){0,2}$", left, re.IGNORECASE)
+        if pron:
+            return self._pronoun(atom.sentence, masked, pron.group(1).lower(), pron.start(1))
+        of = re.match(rf"\s+(?:from\s+{_P}+\s+)?of\s+(?:[\w'’{_P}.-]+\s+){{0,5}}?({_W}+)", masked[re_:])
+        if of:
+            return Subject(self._run_at(atom.sentence, masked, re_ + of.start(1)), "person")
+        desc = _DEF_DESC_RE.match(left) or re.search(rf"(?:^|[.,;:]\s+)(?:a|an)\s+[\w'’{_P} .-]{{0,60}}{_OFFICE_NOUN}\s+(?:who|whose|[\w-]+ed)\b[^{_W}]*$", left, re.IGNORECASE)
+        if desc and atom.kind != "defection":
+            return self._description(atom, desc.group(0))
+        return Subject()
+
+    def _active_party_agent(self, left: str) -> bool:
+        return bool(re.search(
+            rf"(?:{_P}+|\bthe\s+party|\bparty|\bit|\bwhich)\s+(?:(?:has|have|had|now|today|also|formally|"
+            rf"officially|since|subsequently|then|decided\s+to|voted\s+to|moved\s+to|will|would|agreed\s+to)\s+)*$",
+            left, re.IGNORECASE))
+
+    def _people_right(self, atom: Atom, masked: str, re_: int) -> list[int]:
+        right = re.match(
+            rf"\s+(?:(?:the\s+whip\s+|whip\s+)?(?:to|from|of)\s+)?(?:(?:the|a|an|former|fellow|"
+            rf"councillors?|cllrs?|couns?|MPs?|[a-z-]+)\s+){{0,4}}?({_W}+)", masked[re_:])
+        if not right:
+            return []
+        return self._run_at(atom.sentence, masked, re_ + right.start(1))
+
+    def _left(self, atom: Atom, masked: str, rs: int) -> Subject:
+        left = masked[:rs]
+        candidates: list[tuple[int, str, int]] = []  # (end, type, start)
+        for m in re.finditer(f"{_W}+", left):
+            before = left[: m.start()]
+            if _PREPOSITION_BEFORE.search(before) and not re.search(r"\b(?:and|,)\s*$", before):
+                continue
+            if re.search(r"\(\s*$", before):
+                continue
+            candidates.append((m.end(), "person", m.start()))
+        for m in _PRONOUN_RE.finditer(left):
+            if m.group(1).lower() in {"him", "them"}:
+                continue
+            candidates.append((m.end(), "pronoun", m.start()))
+        for m in _group_re().finditer(left):
+            candidates.append((m.end(), "group", m.start()))
+        for m in _DEF_GROUP_RE.finditer(left):
+            candidates.append((m.end(), "defgroup", m.start()))
+        for m in _INDEF_DESC_RE.finditer(left):
+            if re.search(rf"{_W}+\s*,\s*$", left[: m.start()]):
+                continue  # apposition: "James Buchan, a Reform UK councillor, has ..."
+            candidates.append((m.end(), "indef", m.start()))
+        desc = _DEF_DESC_RE.match(left)
+        if desc:
+            candidates.append((desc.end(), "def", desc.start()))
+        if not candidates:
+            return Subject()
+        # Nearest to the trigger; a group or description that contains a person loses to it.
+        candidates.sort(key=lambda c: (c[0], -c[2]))
+        end, kind, start = candidates[-1]
+        if kind == "person":
+            return Subject(self._run_at(atom.sentence, masked, start), "person")
+        if kind == "pronoun":
+            word = left[start:end].lower()
+            return self._pronoun(atom.sentence, masked, word, start)
+        if kind == "group":
+            return self._group(atom, left[start:end], start)
+        if kind == "defgroup":
+            return self._recent_group(None)
+        if kind in {"def", "indef"}:
+            return self._description(atom, left[start:end])
+        return Subject()
+
+    # -- people, lists and pronouns ----------------------------------------------------------
+    def _run_at(self, sentence: Sentence, masked: str, rel: int) -> list[int]:
+        """The person at ``rel`` and everyone listed with them ("A, B and C")."""
+        spans = [(m.start(), m.end()) for m in re.finditer(f"{_W}+", masked)]
+        index = next((i for i, (s, e) in enumerate(spans) if s <= rel < e), None)
+        if index is None:
+            return []
+        lo = hi = index
+        while lo > 0 and _list_gap(masked[spans[lo - 1][1] : spans[lo][0]]):
+            lo -= 1
+        while hi + 1 < len(spans) and _list_gap(masked[spans[hi][1] : spans[hi + 1][0]]):
+            hi += 1
+        people: list[int] = []
+        for s, _ in spans[lo : hi + 1]:
+            mention = self.ctx.mention_at(sentence.start + s)
+            if mention and mention.person not in people and not self._non_elected(masked, s):
+                people.append(mention.person)
+        if len(people) > 1:
+            self.groups.append((len(people), people))
+        return people
+
+    def _non_elected(self, masked: str, rel: int) -> bool:
+        before = masked[max(0, rel - 40) : rel]
+        words = lexicon()["non_elected_descriptors"]
+        return bool(re.search(rf"\b(?:{'|'.join(re.escape(w) for w in words)})\s+(?:{_W}+\s+(?:and|,)\s+)*$", before, re.IGNORECASE))
+
+    def _is_speaker_only(self, masked: str, rel_end: int) -> bool:
+        verbs = "|".join(lexicon()["reporting_verbs"])
+        return bool(re.match(rf"\s*(?:,[^,]{{0,60}},\s*)?(?:{verbs})\b", masked[rel_end:], re.IGNORECASE))
+
+    def _pronoun(self, sentence: Sentence, masked: str, word: str, rel: int) -> Subject:
+        if word in {"they", "their", "them"}:
+            # "A trio of councillors have said they will join": a group earlier in the sentence.
+            for m in _group_re().finditer(masked[:rel]):
+                return self._group_from_text(sentence, m.group(0), m.start())
+            spans = [m for m in re.finditer(f"{_W}+", masked[:rel])]
+            if spans:
+                people = self._run_at(sentence, masked, spans[-1].start())
+                if len(people) > 1:
+                    return Subject(people, "pronoun")
+            return self._recent_group(None)
+        verbs = "|".join(lexicon()["reporting_verbs"])
+        speaker = None
+        for m in re.finditer(rf"({_W}+)(?:\s*,[^,]{{0,80}},)?\s+(?:{verbs})\b", masked[:rel], re.IGNORECASE):
+            speaker = m
+        if speaker:
+            mention = self.ctx.mention_at(sentence.start + speaker.start(1))
+            if mention:
+                return Subject([mention.person], "pronoun")
+        # Cataphora: "Speaking on his decision to leave, Kitterick said ..."
+        opener = re.match(rf"^(?:Speaking|Commenting|Writing|Responding|Explaining|Announcing)\b[^{_W}]*,\s*({_W}+)", masked)
+        if opener and rel < opener.start(1):
+            mention = self.ctx.mention_at(sentence.start + opener.start(1))
+            if mention:
+                return Subject([mention.person], "pronoun")
+        if self.focus is not None:
+            return Subject([self.focus], "pronoun")
+        return Subject()
+
+    # -- groups ----------------------------------------------------------------------------
+    def _group(self, atom: Atom, phrase: str, rel: int) -> Subject:
+        return self._group_from_text(atom.sentence, phrase, rel)
+
+    def _group_from_text(self, sentence: Sentence, phrase: str, rel: int) -> Subject:
+        match = _group_re().match(phrase)
+        count = None
+        if match and match.group("num"):
+            num = match.group("num").lower()
+            count = int(num) if num.isdigit() else number_words().get(num)
+        if count is not None and count < 2:
+            return self._recent_group(None)
+        for size, members in reversed(self.groups):
+            if count is None or size == count:
+                if count is not None or (match and match.group("det")):
+                    return Subject(list(members), "group")
+        members, where = self._members_after(sentence, count, rel)
+        if members:
+            self.groups.append((count, members))
+            return Subject(members, "group", where)
+        return Subject()
+
+    def _recent_group(self, count: int | None) -> Subject:
+        for size, members in reversed(self.groups):
+            if count is None or size == count:
+                return Subject(list(members), "group")
+        return Subject()
+
+    def _members_after(self, sentence: Sentence, count: int | None, rel: int) -> tuple[list[int], Sentence | None]:
+        """Names of a group's members in this sentence (after the group) or the next few."""
+        following = [s for s in self.ctx.sentences if s.index > sentence.index][:4]
+        # First choice: a list written with a plural title or all titled ("Councillors A, B and C").
+        for s in [sentence] + following:
+            masked = self.ctx.mask(s)
+            offset = rel if s is sentence else 0
+            for run in _runs(masked[offset:], offset):
+                people = self._run_people(s, masked, run)
+                titled = [m for m in self._run_mentions(s, masked, run) if m.title]
+                if len(people) >= 2 and (count is None or len(people) == count) and titled:
+                    return people, s
+        # Otherwise collect elected-looking names until the count is reached.
+        members: list[int] = []
+        where: Sentence | None = None
+        for s in [sentence] + following:
+            masked = self.ctx.mask(s)
+            offset = rel if s is sentence else 0
+            for run in _runs(masked[offset:], offset):
+                mentions = self._run_mentions(s, masked, run)
+                people = self._run_people(s, masked, run)
+                elected = len(people) >= 2 or any(m.title for m in mentions) or self._council_descriptor(masked, run[0])
+                if not elected:
+                    continue
+                for p in people:
+                    if p not in members:
+                        members.append(p)
+                        where = s
+                if count is not None and len(members) >= count:
+                    return members[:count], where
+        if count is None and len(members) >= 2:
+            return members, where
+        return [], None
+
+    def _council_descriptor(self, masked: str, rel: int) -> bool:
+        return bool(re.search(r"(?:council(?:lor)?|cllr|coun|leader|member)\s*$", masked[max(0, rel - 25) : rel], re.IGNORECASE))
+
+    def _run_mentions(self, sentence: Sentence, masked: str, run: tuple[int, int]) -> list[PersonMention]:
+        return [m for m in self.ctx.mentions_in(sentence.start + run[0], sentence.start + run[1])]
+
+    def _run_people(self, sentence: Sentence, masked: str, run: tuple[int, int]) -> list[int]:
+        people: list[int] = []
+        for m in self._run_mentions(sentence, masked, run):
+            if m.person not in people and not self._non_elected(masked, m.span_start - sentence.start):
+                people.append(m.person)
+        return people
+
+    # -- descriptions --------------------------------------------------------------------------
+    def _description(self, atom: Atom, phrase: str) -> Subject:
+        """"A Labour councillor has quit": the person the article names next (or the focus)."""
+        definite = bool(re.match(r"^[\W_]*(?:[A-Z][A-Z ]+:\s*)?(?:the|this)\b", phrase, re.IGNORECASE))
+        if definite and self.focus is not None:
+            return Subject([self.focus], "description")
+        known = {m.person for m in self.ctx.mentions if m.span_start < atom.sentence.start}
+        in_sentence_before = {m.person for m in self.ctx.mentions
+                              if atom.sentence.start <= m.span_start < atom.start}
+        following = [s for s in self.ctx.sentences if s.index >= atom.sentence.index][:4]
+        for s in following:
+            for m in self.ctx.mentions_in(s.start, s.end):
+                if m.span_start < atom.end and s is atom.sentence:
+                    continue
+                if m.person in known or m.person in in_sentence_before:
+                    continue
+                self.focus = m.person
+                return Subject([m.person], "description")
+        if self.focus is not None:
+            return Subject([self.focus], "description")
+        return Subject()
+
+
+def _list_gap(gap: str) -> bool:
+    """Whether the text between two names joins them in a list."""
+    gap = re.sub(r"\([^()]{0,60}\)", "", gap)  # "(Preston Central)"
+    gap = re.sub(r"^\s*,\s+(?:a|an|the|who|which)\b[^,]{0,60}?(?=,?\s*(?:and|plus|&)\s)", "", gap)
+    gap = re.sub(r"^\s*,[^,]{0,60},", ",", gap) if re.match(r"^\s*,\s+(?:a|an|the|who|which|former)\b", gap) else gap
+    return bool(re.fullmatch(
+        r"\s*(?:,\s*and|,\s*plus|and|plus|&|,|and\s+(?:allies|colleagues?|fellow\s+\w+)|,\s*and\s+fellow\s+\w+)"
+        r"\s*(?:(?:former|fellow|ex-|deputy|[A-Z][a-z]+\s+)?(?:[a-z-]+\s+){0,3})?",
+        gap,
+    )) and "said" not in gap
+
+
+def _runs(masked: str, offset: int) -> list[tuple[int, int]]:
+    """Lists of names in a masked text (relative spans covering each list)."""
+    spans = [(m.start() + offset, m.end() + offset) for m in re.finditer(f"{_W}+", masked)]
+    runs: list[tuple[int, int]] = []
+    full = " " * offset + masked
+    for s, e in spans:
+        if runs and _list_gap(full[runs[-1][1] : s]):
+            runs[-1] = (runs[-1][0], e)
+        else:
+            runs.append((s, e))
+    return runs

@@ -1,0 +1,144 @@
+"""Trigger phrases: where a sentence says someone changed party (patterns in ``triggers.yaml``).
+
+Patterns run over the masked sentence (see :mod:`floorcross.extract.context`), so a slot such
+as ``{FROM}`` only matches a real party mention or a generic "the party" that context resolves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
+from floorcross.extract.segment import Sentence
+from floorcross.normalise.parties import PartyMention
+from floorcross.resources import triggers_data
+
+_P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
+_DETERMINER = r"(?:(?:the|a|an|his|her|their|its|my|our)\s+)?"
+_ADJECTIVES = r"(?:(?:new|former|old|local|ruling|national|own|opposition|main|fledgling|newly[\s-]formed|breakaway|[‘'\"“][\w-]+[’'\"”])\s+)*"
+_GENERIC = (
+    r"(?:the|his|her|their|its|my|our)\s+(?:(?:local|national|former|old|own|political|council|ruling|"
+    r"parliamentary|new|current|entire|whole|fledgling)\s+)*(?:party|group|whip|movement)"
+    r"(?!\s+(?:leader|whip|meeting|chair|line|member|members|colleagues|policy|policies))"
+)
+
+
+def _party_slot(name: str) -> str:
+    return (
+        rf"(?:{_DETERMINER}{_ADJECTIVES}(?:{_W}+['’]s?\s+{_ADJECTIVES})?(?P<{name}>{_P}+)"
+        rf"(?:\s+(?:party|group|Party|Group))?|(?P<{name}_g>{_GENERIC}))"
+    )
+
+
+def _expand(template: str) -> str:
+    pattern = template
+    pattern = pattern.replace("{FROM}", _party_slot("from"))
+    pattern = pattern.replace("{TONEW}", _party_slot("to"))
+    pattern = pattern.replace("{TO}", _party_slot("to"))
+    pattern = pattern.replace("{PARTY}", rf"(?:{_P}+)")
+    pattern = pattern.replace("{IND}", rf"(?P<ind>{_P}+)")
+    return rf"(?<![\w-])(?:{pattern})(?![\w])"
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    kind: str
+    role: str
+    nominal: bool
+    regex: re.Pattern[str]
+
+
+@cache
+def rules() -> tuple[TriggerRule, ...]:
+    out: list[TriggerRule] = []
+    for kind, entries in triggers_data().items():
+        for entry in entries:
+            out.append(TriggerRule(kind, entry["role"], bool(entry.get("nominal", False)),
+                                   re.compile(_expand(entry["pattern"]), re.IGNORECASE)))
+    return tuple(out)
+
+
+@cache
+def vocabulary_regex() -> re.Pattern[str]:
+    """A fast pre-check: does a text contain any trigger word at all?"""
+    words = [
+        r"defect", r"quit", r"left", r"leav", r"resign", r"join", r"switch", r"suspen", r"whip",
+        r"expel", r"expuls", r"readmi", r"re-admi", r"reinstat", r"re-instat", r"thrown\s+out",
+        r"kicked\s+out", r"ousted", r"membership", r"independent", r"crossed\s+the\s+floor",
+        r"ditch", r"rejoin", r"re-join", r"signed\s+up", r"appeal", r"form", r"found", r"move",
+        r"return", r"become", r"became", r"split", r"broke",
+    ]
+    return re.compile("|".join(words), re.IGNORECASE)
+
+
+@dataclass
+class PartySlot:
+    """A party end of a change: a named party, or "the party" to resolve from context."""
+
+    mention: PartyMention | None
+    generic: str | None  # the generic words ("the party") when no party is named
+    start: int
+    end: int
+
+    @property
+    def name(self) -> str | None:
+        return self.mention.name if self.mention else None
+
+
+@dataclass
+class Atom:
+    """One trigger match in one sentence."""
+
+    kind: str
+    role: str
+    nominal: bool
+    start: int
+    end: int
+    sentence: Sentence
+    from_slot: PartySlot | None = None
+    to_slot: PartySlot | None = None
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text[self.start - self.sentence.start : self.end - self.sentence.start]
+
+
+def _slot(ctx: ArticleContext, match: re.Match[str], name: str, base: int) -> PartySlot | None:
+    groups = match.groupdict()
+    if groups.get(name):
+        s, e = match.span(name)
+        mention = ctx.party_at(s + base, e + base)
+        return PartySlot(mention, None, s + base, e + base) if mention else None
+    if groups.get(f"{name}_g"):
+        s, e = match.span(f"{name}_g")
+        return PartySlot(None, groups[f"{name}_g"], s + base, e + base)
+    return None
+
+
+def find_atoms(ctx: ArticleContext, sentence: Sentence) -> list[Atom]:
+    """The trigger matches in a sentence, longest first where they overlap."""
+    masked = ctx.mask(sentence)
+    if not vocabulary_regex().search(masked):
+        return []
+    base = sentence.start
+    found: list[Atom] = []
+    for rule in rules():
+        for match in rule.regex.finditer(masked):
+            atom = Atom(rule.kind, rule.role, rule.nominal, match.start() + base,
+                        match.end() + base, sentence)
+            atom.from_slot = _slot(ctx, match, "from", base)
+            atom.to_slot = _slot(ctx, match, "to", base)
+            if match.groupdict().get("ind"):
+                s, e = match.span("ind")
+                party = ctx.party_at(s + base, e + base)
+                if party is None or party.name != "Independent":
+                    continue
+                atom.to_slot = PartySlot(party, None, s + base, e + base)
+            found.append(atom)
+    chosen: list[Atom] = []
+    for atom in sorted(found, key=lambda a: (-(a.end - a.start), a.start)):
+        if all(atom.end <= c.start or atom.start >= c.end for c in chosen):
+            chosen.append(atom)
+    return sorted(chosen, key=lambda a: a.start)

@@ -1,0 +1,206 @@
+"""Party names: find party mentions in text and map them to canonical names.
+
+Canonical names and aliases live in ``data/parties.yaml``. Besides the national parties the
+finder recognises local groups ("Ashfield Independents", "Havering Residents' Association",
+"the 'Democratic Conservative' group") and keeps them as the article names them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from floorcross.resources import lexicon, parties_data
+
+_POLITICAL_NOUNS = (
+    r"(?:councillors?|cllrs?|couns?|group|party|members?|MPs?|MSPs?|MLAs?|MEPs?|MS|AMs?|candidates?"
+    r"|leader|politicians?|representatives?|seats?|colleagues?|administration|supporters|peer"
+    r"|mayor|activists?|opposition|minority|majority|cabinet|spokes\w+|chair\w*|ward|bench)"
+)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+@dataclass(frozen=True)
+class PartyMention:
+    """A party named in the text: ``text[start:end]`` and its canonical name."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    local: bool = False  # a local group kept as written, not one of the canonical parties
+    place: str | None = None  # "Luton" in "Luton Labour"
+
+
+@dataclass(frozen=True)
+class _PartyTables:
+    alias_to_name: dict[str, str]
+    alias_re: re.Pattern[str]
+    context_re: re.Pattern[str]
+    local_re: re.Pattern[str]
+    quoted_group_re: re.Pattern[str]
+    not_parties: frozenset[str]
+
+
+def _alias_pattern(aliases: list[str]) -> str:
+    parts = []
+    for alias in sorted(set(aliases), key=len, reverse=True):
+        body = r"\s+".join(re.escape(w) for w in alias.split())
+        if alias.islower():
+            parts.append(f"(?i:{body})")
+        else:
+            parts.append(body)
+            if alias.upper() != alias:
+                parts.append(r"\s+".join(re.escape(w) for w in alias.upper().split()))
+    return "|".join(parts)
+
+
+@cache
+def _tables() -> _PartyTables:
+    data = parties_data()
+    alias_to_name: dict[str, str] = {}
+    aliases: list[str] = []
+    context_aliases: list[str] = []
+    for party in data["parties"]:
+        alias_to_name[_key(party["name"])] = party["name"]
+        for alias in party.get("aliases", []):
+            alias_to_name[_key(alias)] = party["name"]
+            aliases.append(alias)
+        for alias in party.get("context_aliases", []):
+            alias_to_name[_key(alias)] = party["name"]
+            context_aliases.append(alias)
+    alias_re = re.compile(rf"(?<![\w'’-])(?:{_alias_pattern(aliases)})(?![\w-])")
+    context_re = re.compile(
+        rf"(?<![\w'’-])(?:{_alias_pattern(context_aliases)})(?=\s+{_POLITICAL_NOUNS}\b)",
+        re.IGNORECASE,
+    )
+    heads = sorted(data["local_group_heads"], key=len, reverse=True)
+    head_re = "|".join(r"\s+".join(re.escape(w) for w in h.split()) for h in heads)
+    starts = "|".join(re.escape(s) for s in data["local_group_starts"])
+    word = r"(?:[A-Z][\w'’&.-]*|&|and|of|for|the|St\.?)"
+    local_re = re.compile(
+        rf"(?<![\w'’-])(?:(?:{starts})(?:\s+{word}){{1,4}}"
+        rf"|[A-Z][\w'’&.-]*(?:\s+{word}){{0,4}}?\s+(?:{head_re}))(?![\w-])"
+    )
+    quoted_group_re = re.compile(
+        r"(?:the\s+)?[‘'\"“](?P<name>[A-Z][^‘’'\"“”\n]{2,40}?)[’'\"”]\s+(?:group|party|Group|Party)"
+    )
+    return _PartyTables(
+        alias_to_name, alias_re, context_re, local_re, quoted_group_re,
+        frozenset(_key(n) for n in data["not_parties"]),
+    )
+
+
+def _key(surface: str) -> str:
+    return re.sub(r"\s+", " ", surface.translate(_APOSTROPHES)).strip().lower()
+
+
+def canonical_party(surface: str | None) -> str | None:
+    """The canonical name for a party as written ("Tories" -> "Conservative"), else the text tidied.
+
+    >>> canonical_party("Lib Dems")
+    'Liberal Democrats'
+    """
+    if surface is None:
+        return None
+    text = re.sub(r"\s+", " ", surface).strip()
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    text = re.sub(r"['’]s$", "", text)
+    key = _key(text)
+    names = _tables().alias_to_name
+    if key in names:
+        return names[key]
+    for suffix in (" party", " group"):
+        if key.endswith(suffix) and key[: -len(suffix)] in names:
+            return names[key[: -len(suffix)]]
+    return text.translate(_APOSTROPHES)
+
+
+def _place_prefix(words: list[str]) -> bool:
+    """Whether words name a place (so "Luton Labour" is Labour, not a new party)."""
+    if not words:
+        return False
+    phrase = " ".join(words)
+    regional = {"welsh", "scottish", "london", "english", "northern", "southern", "local", "national"}
+    if all(w.lower() in regional for w in words):
+        return True
+    try:
+        from floorcross.normalise.councils import gazetteer
+    except ImportError:  # pragma: no cover - gazetteer data missing in a partial install
+        return False
+    gaz = gazetteer()
+    return gaz.council_by_name(phrase) is not None or bool(gaz.councils_for_ward(phrase))
+
+
+def find_parties(text: str, start: int = 0, end: int | None = None) -> list[PartyMention]:
+    """Every party mention in ``text[start:end]``, longest first where they overlap."""
+    end = len(text) if end is None else end
+    tables = _tables()
+    segment = text[start:end]
+    found: list[PartyMention] = []
+    for match in tables.quoted_group_re.finditer(segment):
+        name = match.group("name").strip()
+        s, e = match.start() + start, match.end() + start
+        found.append(PartyMention(s, e, text[s:e], canonical_party(name) or name, local=True))
+    for match in tables.alias_re.finditer(segment):
+        s, e = match.start() + start, match.end() + start
+        found.append(PartyMention(s, e, text[s:e], tables.alias_to_name[_key(match.group(0))]))
+    for match in tables.context_re.finditer(segment):
+        s, e = match.start() + start, match.end() + start
+        found.append(PartyMention(s, e, text[s:e], tables.alias_to_name[_key(match.group(0))]))
+    for match in tables.local_re.finditer(segment):
+        mention = _local_mention(text, match.start() + start, match.end() + start, tables)
+        if mention:
+            found.append(mention)
+    return _longest_non_overlapping(found)
+
+
+def _local_mention(text: str, s: int, e: int, tables: _PartyTables) -> PartyMention | None:
+    surface = text[s:e]
+    words = surface.split()
+    # Drop leading words that cannot start a group name ("The", "Labour's").
+    while words and words[0] in {"The", "A", "An", "In", "On", "At", "For", "Former", "New"}:
+        s = text.index(words[1], s + len(words[0])) if len(words) > 1 else e
+        words = words[1:]
+    if len(words) < 2 or _key(" ".join(words)) in tables.not_parties:
+        return None
+    surface = text[s:e]
+    key = _key(surface)
+    if any(key.startswith(n) or key == n for n in tables.not_parties):
+        return None
+    # "Luton Labour", "Hounslow Labour Group": a place in front of a national party.
+    for i in range(1, len(words)):
+        canon = canonical_party(" ".join(words[i:]))
+        if canon in _canonical_names() and _place_prefix(words[:i]):
+            return PartyMention(s, e, surface, canon, local=False, place=" ".join(words[:i]))
+    canon = canonical_party(surface)
+    if canon == "Independent" and words[-1] == "Group":
+        # "the Independent Group" is a council group of its own, not just "independent".
+        return PartyMention(s, e, surface, " ".join(words).translate(_APOSTROPHES), local=True)
+    if canon in _canonical_names():
+        return PartyMention(s, e, surface, canon)
+    return PartyMention(s, e, surface, canon, local=True)
+
+
+@cache
+def _canonical_names() -> frozenset[str]:
+    return frozenset(p["name"] for p in parties_data()["parties"])
+
+
+def is_canonical(name: str | None) -> bool:
+    """Whether ``name`` is one of the canonical party names of FORMAT.md."""
+    return name in _canonical_names()
+
+
+def _longest_non_overlapping(mentions: list[PartyMention]) -> list[PartyMention]:
+    chosen: list[PartyMention] = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= c.start or m.start >= c.end for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def number_words() -> dict[str, int]:
+    """Number words ("four", "trio") and their values."""
+    return {str(k).lower(): int(v) for k, v in lexicon()["number_words"].items()}
