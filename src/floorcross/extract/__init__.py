@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from floorcross.extract.assemble import build_events, merge, order_and_fill
+from floorcross.extract.assemble import build_events, drop_original_memberships, merge, order_and_fill
 from floorcross.extract.attributes import find_councils
 from floorcross.extract.composition import find_composition
 from floorcross.extract.context import ArticleContext
@@ -64,7 +64,7 @@ class _Prepared:
                              parties, people, mentions, dates)
         councils = find_councils(ctx)
         raws = collect_events(ctx)
-        changes = merge(raws, self.published)
+        changes = drop_original_memberships(merge(raws, self.published))
         order_and_fill(ctx, changes)
         events = build_events(ctx, changes, councils)
         attach_quotes(ctx, events)

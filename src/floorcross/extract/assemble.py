@@ -91,10 +91,28 @@ def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
     if change.from_party is None and raw.from_party is None and change.to_party != raw.to_party \
             and change.to_party and raw.to_party:
         return False
+    merged_from = change.from_party or raw.from_party
+    merged_to = change.to_party or raw.to_party
+    if merged_from is not None and merged_from == merged_to:
+        return False
     raw_date = raw.date.value if raw.date else None
     if change.date and raw_date and not (change.date.startswith(raw_date) or raw_date.startswith(change.date)):
         return False
     return change.background == _provisional_background(raw, published)
+
+
+def drop_original_memberships(changes: list[Change]) -> list[Change]:
+    """"He had joined Labour to fight poverty" before "he quit Labour": joining the party he later
+    left, with no party before it and no date, is his original membership, not a change."""
+    out = []
+    for c in changes:
+        left_later = any(o is not c and o.person == c.person and o.from_party == c.to_party
+                         and o.kind == "defection" for o in changes)
+        if (c.kind == "defection" and c.from_party is None and c.to_party and c.date is None
+                and left_later and all(r.explicit_to and not r.explicit_from for r in c.raws)):
+            continue
+        out.append(c)
+    return out
 
 
 def merge(raws: list[RawEvent], published: str | None) -> list[Change]:

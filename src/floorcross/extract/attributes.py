@@ -276,8 +276,11 @@ def _clean_role(role: str) -> str:
     return role[0].lower() + role[1:] if role and not role[:2].isupper() else role
 
 
-def party_of(ctx: ArticleContext, person: int, before: int | None = None) -> str | None:
-    """The party the text attaches to a person ("Labour councillor X", "X, a Reform UK councillor")."""
+def party_of(ctx: ArticleContext, person: int, before: int | None = None, allow_former: bool = False) -> str | None:
+    """The party the text attaches to a person ("Labour councillor X", "X, a Reform UK councillor").
+
+    "former Labour MP X" says which party X was in, not which they are in: only with ``allow_former``.
+    """
     for m in ctx.people[person].mentions:
         if before is not None and m.span_start > before:
             break
@@ -287,7 +290,8 @@ def party_of(ctx: ArticleContext, person: int, before: int | None = None) -> str
         masked = ctx.mask(sentence)
         rel, rel_end = m.span_start - sentence.start, m.end - sentence.start
         left = masked[max(0, rel - 50) : rel]
-        adj = re.search(rf"(?<!former\s)(?<!ex-)({_P}+)\s+(?:[a-z-]+\s+){{0,2}}?(?:(?:county|borough|district|city|town|parish)\s+)?(?:councillor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|group\s+leader|leader|candidate|peer|mayor)?\s*$", left, re.IGNORECASE)
+        former = "" if allow_former else r"(?<!former\s)(?<!ex-)"
+        adj = re.search(rf"{former}({_P}+)\s+(?:[a-z-]+\s+){{0,2}}?(?:(?:county|borough|district|city|town|parish)\s+)?(?:councillor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|group\s+leader|leader|candidate|peer|mayor)?\s*$", left, re.IGNORECASE)
         if adj:
             p = ctx.party_at(sentence.start + rel - len(left) + adj.start(1), sentence.start + rel - len(left) + adj.end(1))
             if p and p.name != "Independent":

@@ -163,9 +163,9 @@ def _raw_event(ctx: ArticleContext, group: list[Atom], person: int, subject: Sub
     from_party = _slot_party(ctx, from_slot, group[0])
     to_party = _slot_party(ctx, to_slot, group[-1])
     if kind in {"suspension", "expulsion"} and from_party is None:
-        from_party = _acting_party(ctx, group[0])
+        from_party = _acting_party(ctx, group[0], person)
     if kind == "readmission" and to_party is None:
-        to_party = _acting_party(ctx, group[0])
+        to_party = _acting_party(ctx, group[0], person)
     sentences = [group[0].sentence]
     if subject.group_sentence and subject.group_sentence is not group[0].sentence:
         sentences.append(subject.group_sentence)
@@ -182,13 +182,23 @@ def _slot_party(ctx: ArticleContext, slot: PartySlot | None, atom: Atom) -> str 
         return None
     if slot.mention is not None:
         return slot.mention.name
-    return antecedent_party(ctx, slot.start, exclude_independent=True)
+    if slot.generic and re.search(r"\b(?:former|old|previous|ex)\b", slot.generic, re.IGNORECASE):
+        # "his old party": the party the text calls former ("a former Labour councillor").
+        former = [p for p in ctx.parties if p.end <= slot.start and p.name != "Independent"
+                  and re.search(r"\b(?:former|ex-?)\s*$", ctx.text[max(0, p.start - 10):p.start], re.IGNORECASE)]
+        if former:
+            return former[-1].name
+    destinations = {a.to_slot.name for a in find_atoms(ctx, atom.sentence)
+                    if a.to_slot is not None and a.to_slot.mention is not None and a is not atom}
+    return antecedent_party(ctx, slot.start, exclude_independent=True, exclude=destinations)
 
 
-def antecedent_party(ctx: ArticleContext, offset: int, exclude_independent: bool = False) -> str | None:
+def antecedent_party(ctx: ArticleContext, offset: int, exclude_independent: bool = False,
+                     exclude: set[str | None] = frozenset()) -> str | None:
     """The party "the party" refers to: the last one named before it, this sentence first."""
     sentence = ctx.sentence_at(offset)
-    candidates = [p for p in ctx.parties if p.end <= offset and not ctx.in_quote(p.start)]
+    candidates = [p for p in ctx.parties if p.end <= offset and not ctx.in_quote(p.start)
+                  and p.name not in exclude]
     if exclude_independent:
         candidates = [p for p in candidates if p.name != "Independent"]
     if sentence is not None:
@@ -202,14 +212,29 @@ def antecedent_party(ctx: ArticleContext, offset: int, exclude_independent: bool
     return after[0].name if after else None
 
 
-def _acting_party(ctx: ArticleContext, atom: Atom) -> str | None:
-    """The party that suspended, expelled or readmitted: named in the sentence or just before."""
+def _acting_party(ctx: ArticleContext, atom: Atom, person: int) -> str | None:
+    """The party that suspended, expelled or readmitted someone.
+
+    In order: "by/from Labour" right after the trigger; the party the text gives the person
+    ("Labour councillor X", even "former Labour MP X"); a party named before the trigger in its
+    sentence; the last party named before that.
+    """
+    from floorcross.extract.attributes import party_of
+
     sentence = atom.sentence
-    named = [p for p in ctx.parties if sentence.start <= p.start < sentence.end
+    masked = ctx.mask(sentence)
+    after = re.match(rf"\s+(?:by|from|with)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?({_P}+)", masked[atom.end - sentence.start:])
+    if after:
+        party = ctx.party_at(atom.end + after.start(1), atom.end + after.end(1))
+        if party and party.name != "Independent":
+            return party.name
+    own = party_of(ctx, person) or party_of(ctx, person, allow_former=True)
+    if own:
+        return own
+    named = [p for p in ctx.parties if sentence.start <= p.start < atom.start
              and p.name != "Independent" and not ctx.in_quote(p.start)]
     if named:
-        near = min(named, key=lambda p: abs(p.start - atom.start))
-        return near.name
+        return named[-1].name
     return antecedent_party(ctx, atom.start, exclude_independent=True)
 
 
@@ -217,6 +242,11 @@ def _event_date(ctx: ArticleContext, group: list[Atom]) -> DateMention | None:
     """The time expression in the trigger's own stretch of the sentence, nearest first."""
     atom = group[0]
     sentence = atom.sentence
+    if all(a.nominal for a in group):
+        # "his suspension in March": only a date written right after the noun is its date.
+        attached = [d for d in ctx.dates_in(group[-1].end, min(sentence.end, group[-1].end + 40))
+                    if d.start - group[-1].end <= 3 and d.kind != "bare_year"]
+        return attached[0] if attached else None
     atoms = find_atoms(ctx, sentence)
     starts = sorted({a.start for a in atoms})
     ends = sorted({a.end for a in atoms})
@@ -225,17 +255,28 @@ def _event_date(ctx: ArticleContext, group: list[Atom]) -> DateMention | None:
     dates = [d for d in ctx.dates_in(lo, hi) if not ctx.in_quote(d.start) and d.kind != "bare_year"]
     dates = [d for d in dates if not _date_belongs_elsewhere(ctx, d)]
     if not dates:
-        return None
+        # A date opening the sentence ("In October 2016, X defected ... then returned ...")
+        # covers every clause of it.
+        first = min((a.start for a in atoms), default=group[0].start)
+        opening = [d for d in ctx.dates_in(sentence.start, first)
+                   if d.start - sentence.start < 30 and d.kind != "bare_year" and not _date_belongs_elsewhere(ctx, d)]
+        return opening[0] if opening else None
     after = [d for d in dates if d.start >= group[-1].end]
     before = [d for d in dates if d.end <= group[0].start]
     if after and (not before or after[0].start - group[-1].end <= group[0].start - before[-1].end + 30):
         return after[0]
-    return before[-1] if before else after[0]
+    if before:
+        return before[-1]
+    return after[0] if after else dates[0]
 
 
 def _date_belongs_elsewhere(ctx: ArticleContext, date: DateMention) -> bool:
     """"first elected in 2010", "councillor since 2007": dates of something else."""
-    before = ctx.text[max(0, date.start - 40) : date.start].lower()
+    before = ctx.text[max(0, date.start - 90) : date.start].lower()
+    if date.text.lower().startswith("since") and re.search(
+            r"(?:represent\w*|serv\w*|elected|member|councillor|been)\b(?:\s+[\w'’-]+){0,6}\s*$", before):
+        return True
+    before = before[-40:]
     return bool(re.search(
         r"(?:elected|re-elected|represented|served|serving|councillor|member|mp|leader|mayor|born|"
         r"age|aged|founded|established|selected|won|since|who has been|has been)\s*(?:\w+\s+){0,3}$",

@@ -25,7 +25,7 @@ from floorcross.normalise.names import (
 )
 from floorcross.normalise.parties import PartyMention, canonical_party, is_canonical
 
-_NAME_WORD = r"(?:[A-Z][a-zà-ÿ]*(?:['’][A-Z]?[a-zà-ÿ]+)?(?:-[A-Z][a-zà-ÿ]+)*|[A-Z]\.|Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+)"
+_NAME_WORD = r"(?:(?:Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+|[A-Z][a-zà-ÿ]*(?:['’][A-Z][a-zà-ÿ]+)?)(?:-[A-Z][a-zà-ÿ]+)*(?![\w])|[A-Z]\.)"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|le|la|al|el|bin|ap)"
 NAME_RE = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}}")
 # Capitalised words that are never part of a person's name.
@@ -186,6 +186,8 @@ def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> 
             continue
         if title_text is None and _is_place_or_party(name, parties, start, end):
             continue
+        if re.search(r"\b(?:MP|MSP|MLA|MS|AM|member|candidate|constituency|seat|ward)\s+(?:for|of)\s+$", text[max(0, start - 25):start]):
+            continue  # "MP for Brighton Kemptown": a constituency, not a person
         out.append(PersonMention(start, end, name, title_text, title_start))
     return out
 
@@ -217,7 +219,9 @@ def split_shared_surnames(text: str, mentions: list[PersonMention]) -> list[Pers
         if not before:
             continue
         first = before.group(1)
-        if first in _NOT_NAME_WORDS or title_info(first):
+        if first in _NOT_NAME_WORDS or title_info(first) or _is_place_or_party(first, [], 0, 0):
+            continue
+        if re.search(r"\b(?:in|of|for|at|on|from|to|by)\s+$", text[max(0, m.start - 40):m.start - len(before.group(0)) + before.group(0).index(first)]):
             continue
         f_start = m.start - len(before.group(0)) + before.group(0).index(first)
         if any(o.start <= f_start < o.end and len(o.name.split()) > 1 for o in out):
@@ -225,6 +229,35 @@ def split_shared_surnames(text: str, mentions: list[PersonMention]) -> list[Pers
         out = [o for o in out if not (o.start == f_start)]
         full = f"{first} {surname(m.name)}"
         out.append(PersonMention(f_start, f_start + len(first), full, None, None))
+    return out
+
+
+def complete_lists(text: str, mentions: list[PersonMention], parties: list[PartyMention]) -> list[PersonMention]:
+    """Names the model missed inside a list of names ("..., Barbara Todd and Naim Mahmood")."""
+    out = list(mentions)
+    changed = True
+    while changed:
+        changed = False
+        for m in sorted(out, key=lambda x: x.start):
+            after = re.match(rf"(?:\s*\([^()]{{0,40}}\))?(?:,\s*and\s+|,\s*plus\s+|\s+and\s+|\s+plus\s+|,\s+)({NAME_RE.pattern})", text[m.end:m.end + 80])
+            if after:
+                s = m.end + after.start(1)
+                e = m.end + after.end(1)
+                name = after.group(1)
+                if (len(name.split()) >= 2 and _is_name_like(name) and not any(o.start < e and s < o.end for o in out)
+                        and not _is_place_or_party(name, parties, s, e)):
+                    out.append(PersonMention(s, e, strip_titles(name)))
+                    changed = True
+            before = re.search(rf"({NAME_RE.pattern})(?:\s*\([^()]{{0,40}}\))?(?:,\s+|\s+and\s+)$", text[max(0, m.span_start - 80):m.span_start])
+            if before and m.title is None:
+                s = m.span_start - len(before.group(0)) + before.start(1) - before.start(0)
+                e = s + len(before.group(1))
+                name = before.group(1)
+                lead = text[max(0, s - 3):s]
+                if (len(name.split()) >= 2 and _is_name_like(name) and not any(o.start < e and s < o.end for o in out)
+                        and not _is_place_or_party(name, parties, s, e) and not lead.strip().endswith((".",))):
+                    out.append(PersonMention(s, e, strip_titles(name)))
+                    changed = True
     return out
 
 
@@ -236,6 +269,7 @@ def find_people(text: str, body_start: int, ents: list[Entity], parties: list[Pa
     mentions = _dedupe(mentions)
     mentions = split_shared_surnames(text, mentions)
     mentions = _dedupe(mentions)
+    mentions = _dedupe(complete_lists(text, mentions, parties))
     people = _cluster(mentions)
     mentions = _more_mentions(text, body_start, people, mentions, parties)
     return people, mentions
@@ -289,6 +323,13 @@ def _more_mentions(text: str, body_start: int, people: list[Person], mentions: l
                 s, e = match.start() + body_start, match.end() + body_start
                 if any(s < te and e > ts for ts, te in taken):
                     continue
+                # "Bharti Gajjar" where only "Councillors Gajjar" was known: take in the first name.
+                if len(form.split()) == 1 and all(len(n.split()) == 1 for n in person.names):
+                    first = re.search(rf"({_NAME_WORD})\s+$", text[max(body_start, s - 25):s])
+                    if first and first.group(1) not in _NOT_NAME_WORDS and not title_info(first.group(1)) \
+                            and not any(s - len(first.group(0)) < te and s > ts for ts, te in taken):
+                        s -= len(first.group(0))
+                        person.names.append(f"{first.group(1)} {form}")
                 # A surname shared by several people goes to the one named last before it.
                 owner = person
                 if len(form.split()) == 1:

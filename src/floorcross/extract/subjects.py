@@ -23,11 +23,10 @@ from floorcross.resources import lexicon
 _W, _P = re.escape(PERSON_CHAR), re.escape(PARTY_CHAR)
 _PRONOUN_RE = re.compile(r"(?<![\w-])(he|she|they|his|her|their|him|them)(?![\w-])", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(
-    r"(?:\b(?:by|with|to|from|against|under|behind|alongside|than|about|for|of|on\s+behalf\s+of|"
+    r"(?:\b(?i:by|with|to|from|against|under|behind|alongside|than|about|for|of|on\s+behalf\s+of|"
     r"like|including|after|before|between|among|amongst|towards|toward|unlike|beside|besides|"
     r"via|at|in|on|into|onto|over)\s+(?:(?:the|a|former|fellow|party|council|group|deputy|"
-    r"leader|colleague|[a-z]+)\s+){0,3})$",
-    re.IGNORECASE,
+    r"leader|colleague|[a-z]+|Ƥ+)\s+){0,3})$"
 )
 _OFFICE_NOUN = r"(?:councillor|councilor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|leader|mayor|peer|candidate)"
 
@@ -146,7 +145,12 @@ class Resolver:
         candidates: list[tuple[int, str, int]] = []  # (end, type, start)
         for m in re.finditer(f"{_W}+", left):
             before = left[: m.start()]
-            if _PREPOSITION_BEFORE.search(before) and not re.search(r"\b(?:and|,)\s*$", before):
+            right_before_verb = re.fullmatch(
+                r"\s*(?:(?:has|have|had|was|were|is|are|been|now|also|then|both|all|officially|formally|"
+                r"recently|just|finally|reportedly|subsequently|since|later|previously|himself|herself)\s+)*",
+                left[m.end():])
+            if (_PREPOSITION_BEFORE.search(before) and not re.search(r"\b(?:and|,)\s*$", before)
+                    and not right_before_verb):
                 continue
             if re.search(r"\(\s*$", before):
                 continue
@@ -163,8 +167,8 @@ class Resolver:
             if re.search(rf"{_W}+\s*,\s*$", left[: m.start()]):
                 continue  # apposition: "James Buchan, a Reform UK councillor, has ..."
             candidates.append((m.end(), "indef", m.start()))
-        desc = _DEF_DESC_RE.match(left)
-        if desc:
+        desc = _DEF_DESC_RE.match(masked)
+        if desc and desc.end() <= rs:
             candidates.append((desc.end(), "def", desc.start()))
         if not candidates:
             return Subject()
@@ -241,7 +245,14 @@ class Resolver:
                 return Subject([mention.person], "pronoun")
         if self.focus is not None:
             return Subject([self.focus], "pronoun")
-        return Subject()
+        protagonist = self.protagonist()
+        return Subject([protagonist], "pronoun") if protagonist is not None else Subject()
+
+    def protagonist(self) -> int | None:
+        """The person the article is mostly about: most mentions, then first named."""
+        if not self.ctx.people:
+            return None
+        return max(self.ctx.people, key=lambda p: (len(p.mentions), -p.mentions[0].span_start)).index
 
     # -- groups ----------------------------------------------------------------------------
     def _group(self, atom: Atom, phrase: str, rel: int) -> Subject:
@@ -324,7 +335,7 @@ class Resolver:
         definite = bool(re.match(r"^[\W_]*(?:[A-Z][A-Z ]+:\s*)?(?:the|this)\b", phrase, re.IGNORECASE))
         if definite and self.focus is not None:
             return Subject([self.focus], "description")
-        known = {m.person for m in self.ctx.mentions if m.span_start < atom.sentence.start}
+        known: set[int] = set()
         in_sentence_before = {m.person for m in self.ctx.mentions
                               if atom.sentence.start <= m.span_start < atom.start}
         following = [s for s in self.ctx.sentences if s.index >= atom.sentence.index][:4]
