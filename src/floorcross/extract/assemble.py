@@ -98,6 +98,8 @@ def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
     raw_date = raw.date.value if raw.date else None
     if change.date and raw_date and not (change.date.startswith(raw_date) or raw_date.startswith(change.date)):
         return False
+    if all(a.nominal for a in raw.atoms) and raw.date is None:
+        return True  # "his defection", "her suspension": a reference to a change stated elsewhere
     return change.background == _provisional_background(raw, published)
 
 
@@ -118,7 +120,8 @@ def drop_original_memberships(changes: list[Change]) -> list[Change]:
 def merge(raws: list[RawEvent], published: str | None) -> list[Change]:
     """Merge statements of the same change (same person, kind, compatible parties and dates)."""
     changes: list[Change] = []
-    for raw in sorted(raws, key=lambda r: r.order):
+    # Statements first, bare references ("his defection") after, so references join them.
+    for raw in sorted(raws, key=lambda r: (all(a.nominal for a in r.atoms), r.order)):
         target = next((c for c in changes if _compatible(c, raw, published)), None)
         if target is None:
             target = Change(raw.kind, raw.person, raw.from_party, raw.to_party,

@@ -59,6 +59,7 @@ class PersonMention:
     title: str | None = None  # the title written before it ("Cllr", "County Councillor")
     title_start: int | None = None  # where the title starts, when there is one
     person: int = -1  # index of the person (cluster) in the article
+    hidden: bool = False  # inside a party name ("Jeremy Corbyn's party"): names a person, masks nothing
 
     @property
     def span_start(self) -> int:
@@ -184,7 +185,12 @@ def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> 
         name = strip_titles(text[start:end])
         if not name or not _is_name_like(name):
             continue
-        if title_text is None and _is_place_or_party(name, parties, start, end):
+        inside_party = any(p.start <= start and end <= p.end for p in parties)
+        if title_text is None and not inside_party and _is_place_or_party(name, parties, start, end):
+            continue
+        if inside_party:
+            if len(name.split()) >= 2:
+                out.append(PersonMention(start, end, name, None, None, hidden=True))
             continue
         if re.search(r"\b(?:MP|MSP|MLA|MS|AM|member|candidate|constituency|seat|ward)\s+(?:for|of)\s+$", text[max(0, start - 25):start]):
             continue  # "MP for Brighton Kemptown": a constituency, not a person
@@ -215,7 +221,7 @@ def split_shared_surnames(text: str, mentions: list[PersonMention]) -> list[Pers
     for m in mentions:
         if len(m.name.split()) < 2:
             continue
-        before = re.search(rf"(?:^|[\s,(])({_NAME_WORD})\s+and\s+$", text[max(0, m.start - 30):m.start])
+        before = re.search(rf"(?:^|,\s|\(|\n|[.:;]\s|\b[a-z]+\s)({_NAME_WORD})\s+and\s+$", text[max(0, m.start - 30):m.start])
         if not before:
             continue
         first = before.group(1)
@@ -267,12 +273,43 @@ def find_people(text: str, body_start: int, ents: list[Entity], parties: list[Pa
     mentions = titled_names(text, body_start, len(text))
     mentions += entity_names(text, ents, parties)
     mentions = _dedupe(mentions)
+    mentions = _dedupe(complete_lists(text, mentions, parties))
     mentions = split_shared_surnames(text, mentions)
     mentions = _dedupe(mentions)
-    mentions = _dedupe(complete_lists(text, mentions, parties))
+    mentions = _confirmed(mentions)
     people = _cluster(mentions)
     mentions = _more_mentions(text, body_start, people, mentions, parties)
-    return people, mentions
+    return _without_hidden(people, mentions)
+
+
+def _without_hidden(people: list[Person], mentions: list[PersonMention]) -> tuple[list[Person], list[PersonMention]]:
+    """Drop mentions inside party names; keep the people they named only if seen elsewhere."""
+    kept: list[Person] = []
+    remap: dict[int, int] = {}
+    for person in people:
+        visible = [m for m in person.mentions if not m.hidden]
+        if not visible:
+            continue
+        remap[person.index] = len(kept)
+        person.index = len(kept)
+        person.mentions = visible
+        kept.append(person)
+    out = []
+    for m in mentions:
+        if m.hidden or m.person not in remap:
+            continue
+        m.person = remap[m.person]
+        out.append(m)
+    return kept, out
+
+
+def _confirmed(mentions: list[PersonMention]) -> list[PersonMention]:
+    """Drop one-word names with no title unless they are the surname of someone named in full.
+
+    The model tags words such as "Heysham" in "A Heysham councillor" as people.
+    """
+    surnames = {name_tokens(m.name)[-1] for m in mentions if len(name_tokens(m.name)) >= 2}
+    return [m for m in mentions if m.title or len(name_tokens(m.name)) >= 2 or name_tokens(m.name)[-1] in surnames]
 
 
 def _dedupe(mentions: list[PersonMention]) -> list[PersonMention]:
@@ -290,6 +327,9 @@ def _cluster(mentions: list[PersonMention]) -> list[Person]:
     order = sorted(mentions, key=lambda m: (len(name_tokens(m.name)) < 2, m.start))
     for m in order:
         fits = [p for p in people if any(same_person(m.name, n) for n in p.names)]
+        if not fits and m.title in {"Sir", "Dame", "Lord", "Lady"} and len(name_tokens(m.name)) == 1:
+            # "Sir Keir" after "Sir Keir Starmer": a knight is called by his first name.
+            fits = [p for p in people if any(name_tokens(n)[:1] == name_tokens(m.name) for n in p.names)]
         if len(name_tokens(m.name)) < 2 and len(fits) > 1:
             # A bare surname shared by several people: the one mentioned last before it.
             before = [p for p in fits if any(x.start < m.start for x in p.mentions)]
@@ -308,7 +348,7 @@ def _cluster(mentions: list[PersonMention]) -> list[Person]:
 def _more_mentions(text: str, body_start: int, people: list[Person], mentions: list[PersonMention],
                    parties: list[PartyMention]) -> list[PersonMention]:
     """Every other place a known full name or surname appears ("Mann's defection")."""
-    taken = [(m.span_start, m.end) for m in mentions]
+    taken = [(m.span_start, m.end) for m in mentions if not m.hidden]
     taken += [(p.start, p.end) for p in parties]
     extra: list[PersonMention] = []
     for person in people:

@@ -118,7 +118,7 @@ class Resolver:
         pron = re.search(r"(?<![\w-])(his|her|their)\s+(?:[\w-]+\s+){0,2}$", left, re.IGNORECASE)
         if pron:
             return self._pronoun(atom.sentence, masked, pron.group(1).lower(), pron.start(1))
-        of = re.match(rf"\s+(?:from\s+{_P}+\s+)?of\s+(?:[\w'’{_P}.-]+\s+){{0,5}}?({_W}+)", masked[re_:])
+        of = re.match(rf"\s+(?:from\s+{_P}+\s+)?of\s+(?:[\w'’{_P}.,-]+\s+){{0,5}}?({_W}+)", masked[re_:])
         if of:
             return Subject(self._run_at(atom.sentence, masked, re_ + of.start(1)), "person")
         desc = _DEF_DESC_RE.match(left) or re.search(rf"(?:^|[.,;:]\s+)(?:a|an)\s+[\w'’{_P} .-]{{0,60}}{_OFFICE_NOUN}\s+(?:who|whose|[\w-]+ed)\b[^{_W}]*$", left, re.IGNORECASE)
@@ -231,7 +231,7 @@ class Resolver:
             return self._recent_group(None)
         verbs = "|".join(lexicon()["reporting_verbs"])
         speaker = None
-        for m in re.finditer(rf"({_W}+)(?:\s*,[^,]{{0,80}},)?\s+(?:{verbs})\b", masked[:rel], re.IGNORECASE):
+        for m in re.finditer(rf"({_W}+)(?:\s*\([^()]{{0,50}}\))?(?:\s*,[^,]{{0,80}},)?\s+(?:\w+\s+)?(?:{verbs})\b", masked[:rel], re.IGNORECASE):
             speaker = m
         if speaker:
             mention = self.ctx.mention_at(sentence.start + speaker.start(1))
@@ -291,7 +291,7 @@ class Resolver:
             offset = rel if s is sentence else 0
             for run in _runs(masked[offset:], offset):
                 people = self._run_people(s, masked, run)
-                titled = [m for m in self._run_mentions(s, masked, run) if m.title]
+                titled = [m for m in self._run_mentions(s, masked, run) if _council_title(m.title)]
                 if len(people) >= 2 and (count is None or len(people) == count) and titled:
                     return people, s
         # Otherwise collect elected-looking names until the count is reached.
@@ -303,8 +303,9 @@ class Resolver:
             for run in _runs(masked[offset:], offset):
                 mentions = self._run_mentions(s, masked, run)
                 people = self._run_people(s, masked, run)
-                elected = len(people) >= 2 or any(m.title for m in mentions) or self._council_descriptor(masked, run[0])
-                if not elected:
+                elected = len(people) >= 2 or any(_council_title(m.title) for m in mentions) \
+                    or self._council_descriptor(masked, run[0])
+                if not elected or re.match(r"['’]s?\b", masked[run[1]:]):
                     continue
                 for p in people:
                     if p not in members:
@@ -350,6 +351,11 @@ class Resolver:
         if self.focus is not None:
             return Subject([self.focus], "description")
         return Subject()
+
+
+def _council_title(title: str | None) -> bool:
+    """Titles that say the person holds elected office (not "Mr" or "Sir")."""
+    return bool(title) and bool(re.match(r"(?:county\s+|borough\s+|district\s+|city\s+|town\s+|parish\s+)?(?:councillors?|cllrs?\.?|couns?\.?|clr)$", title, re.IGNORECASE))
 
 
 def _list_gap(gap: str) -> bool:

@@ -19,7 +19,7 @@ _P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
 _DETERMINER = r"(?:(?:the|a|an|his|her|their|its|my|our)\s+)?"
 _ADJECTIVES = r"(?:(?:new|former|old|local|ruling|national|own|opposition|main|fledgling|newly[\s-]formed|breakaway|[‘'\"“][\w-]+[’'\"”])\s+)*"
 _GENERIC = (
-    r"(?:the|his|her|their|its|my|our)\s+(?:(?:local|national|former|old|own|political|council|ruling|"
+    rf"(?:the|his|her|their|its|my|our|{_W}+['’]s?)\s+(?:(?:local|national|former|old|own|political|council|ruling|"
     r"parliamentary|new|current|entire|whole|fledgling)\s+)*(?:party|group|whip|movement)"
     r"(?!\s+(?:leader|whip|meeting|chair|line|member|members|colleagues|policy|policies))"
 )
