@@ -63,9 +63,9 @@ class _Prepared:
         ctx = ArticleContext(text, self.body_start, self.published, self.sentences, quotes,
                              parties, people, mentions, dates)
         councils = find_councils(ctx)
-        raws = collect_events(ctx)
+        raws, completions = collect_events(ctx)
         changes = drop_original_memberships(merge(raws, self.published))
-        order_and_fill(ctx, changes)
+        order_and_fill(ctx, changes, completions)
         events = build_events(ctx, changes, councils)
         attach_quotes(ctx, events)
         composition = find_composition(ctx, councils)

@@ -21,7 +21,7 @@ from floorcross.extract.attributes import (
     ward_of,
 )
 from floorcross.extract.context import ArticleContext
-from floorcross.extract.events import RawEvent
+from floorcross.extract.events import Completion, RawEvent, acting_party
 from floorcross.extract.segment import Sentence
 from floorcross.normalise.dates import date_precision
 from floorcross.records import Event, Evidence
@@ -140,16 +140,22 @@ def _chronology_key(change: Change) -> tuple:
     return (not change.background, change.date or "9999", change.order)
 
 
-def order_and_fill(ctx: ArticleContext, changes: list[Change]) -> None:
+def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list[Completion] = ()) -> None:
     """Per person: order changes, fill missing parties along the chain, settle the status."""
     by_person: dict[int, list[Change]] = {}
     for c in changes:
         by_person.setdefault(c.person, []).append(c)
+    destination = _main_destination(changes)
     for person, items in by_person.items():
         items.sort(key=_chronology_key)
+        _backfill_returns(items)
         previous_to: str | None = None
         for change in items:
             if change.kind == "defection":
+                if change.to_party is None:
+                    change.to_party = _completion(change, completions)
+                if change.to_party is None and all(r.bare for r in change.raws) and destination:
+                    change.to_party = destination
                 if change.from_party is None:
                     change.from_party = previous_to or _party_before(ctx, change)
                 if change.to_party is None:
@@ -159,9 +165,11 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change]) -> None:
                 previous_to = change.to_party
             elif change.kind in {"suspension", "expulsion"}:
                 if change.from_party is None:
-                    change.from_party = previous_to or _party_before(ctx, change)
+                    change.from_party = previous_to or acting_party(ctx, change.raws[0].first, person)
                 previous_to = change.from_party
             elif change.kind == "readmission":
+                if change.to_party is None:
+                    change.to_party = acting_party(ctx, change.raws[0].first, person)
                 previous_to = change.to_party
         news = [c for c in items if not c.background]
         if news:
@@ -169,6 +177,36 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change]) -> None:
             for change in news:
                 if change is not latest and _precedes(change, latest):
                     change.background = True
+
+
+def _main_destination(changes: list[Change]) -> str | None:
+    """Where the article's news defection goes: "X defected" with no party follows it."""
+    for change in sorted(changes, key=lambda c: c.order):
+        if change.kind == "defection" and not change.background and any(r.explicit_to for r in change.raws):
+            return change.to_party
+    return None
+
+
+def _completion(change: Change, completions: list[Completion]) -> str | None:
+    """"... will sit as an independent" said of the same person, nearest to the change."""
+    own = [c for c in completions if c.person == change.person]
+    if not own:
+        return None
+    first = change.sentences[0].index
+    near = min(own, key=lambda c: (c.sentence.index < first, abs(c.sentence.index - first)))
+    return near.party
+
+
+_RETURN_RE = re.compile(r"\b(?:return\w*|rejoin\w*|re-join\w*|back)\b", re.IGNORECASE)
+
+
+def _backfill_returns(items: list[Change]) -> None:
+    """"defected to the Conservatives, then returned to Labour": he was Labour before."""
+    for before, after in zip(items, items[1:]):
+        if (before.kind == "defection" and after.kind == "defection" and before.from_party is None
+                and after.to_party and after.to_party != before.to_party
+                and any(_RETURN_RE.search(a.text) for r in after.raws for a in r.atoms)):
+            before.from_party = after.to_party
 
 
 def _precedes(a: Change, b: Change) -> bool:
@@ -181,22 +219,29 @@ def _precedes(a: Change, b: Change) -> bool:
 
 
 def _party_before(ctx: ArticleContext, change: Change) -> str | None:
-    first = change.raws[0].first
-    party = party_of(ctx, change.person, before=first.sentence.end)
-    if party and party != change.to_party:
-        return party
-    party = party_of(ctx, change.person)
-    if party and party != change.to_party:
-        return party
-    # The description or group the trigger was about: "Two Labour councillors have ...".
+    """The party a person left when the text does not say it in the same breath.
+
+    In order: a party in the words the change was said of ("Two Labour councillors", "a trio of
+    independent councillors"); the party the text gives the person; a party named earlier in
+    the sentence; any other party in the sentence.
+    """
     for raw in change.raws:
-        masked = ctx.mask(raw.first.sentence)
-        left = masked[: raw.first.start - raw.first.sentence.start]
-        for p in ctx.parties:
-            if raw.first.sentence.start <= p.start < raw.first.start and p.name not in {"Independent", change.to_party}:
-                return p.name
-        del left
-    return None
+        if raw.subject_phrase:
+            lo, hi = raw.subject_phrase
+            inside = [p for p in ctx.parties if lo <= p.start < hi and p.name != change.to_party]
+            if inside:
+                return inside[-1].name
+    first = change.raws[0].first
+    for party in (party_of(ctx, change.person, before=first.sentence.end), party_of(ctx, change.person)):
+        if party and party != change.to_party:
+            return party
+    sentence = first.sentence
+    named = [p for p in ctx.parties if sentence.start <= p.start < sentence.end and not ctx.in_quote(p.start)
+             and p.name not in {"Independent", change.to_party}]
+    before = [p for p in named if p.start < first.start]
+    if before:
+        return before[-1].name
+    return named[0].name if named else None
 
 
 def _date_value(ctx: ArticleContext, change: Change) -> str | None:

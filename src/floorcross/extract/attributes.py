@@ -28,7 +28,7 @@ _PLACE_COUNCILLOR_RE = re.compile(
     re.IGNORECASE,
 )
 _IN_PLACE_RE = re.compile(
-    rf"(?:councillors?|councilors?|member|members|authority|council)\s+(?:in|for|on|at|of)\s+(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}})",
+    rf"(?:councillors?|councilors?|member|members|authority|council|[Ww]ard)\b[^.;:]{{0,40}}?\b(?:in|for|on|at|of)\s+(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}})",
 )
 
 
@@ -82,11 +82,14 @@ def find_councils(ctx: ArticleContext) -> list[CouncilMention]:
         for match in regex.finditer(text, ctx.body_start):
             place = match.group("place")
             words = place.split()
-            for i in range(len(words)):
-                candidate = " ".join(words[i:])
+            spans = [(i, j) for i in range(len(words)) for j in range(len(words), i, -1)]
+            for i, j in spans:
+                candidate = " ".join(words[i:j])
+                if candidate.lower() in {"and", "council", "city", "borough"}:
+                    continue
                 if gaz.council_by_name(candidate) or gaz.council_by_name(candidate.title()):
-                    s = match.start("place") + place.index(words[i])
-                    add(s, match.end("place"), candidate)
+                    s = match.start("place") + len(" ".join(words[:i])) + (1 if i else 0)
+                    add(s, s + len(candidate), candidate)
                     break
     for party in ctx.parties:
         if party.place:
@@ -139,13 +142,13 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
     gaz = gazetteer()
     mentions = ctx.people[person].mentions
     best: tuple[int, Council] | None = None
-    for m in mentions:
-        sentence = ctx.sentence_at(m.span_start)
+    for span_start, _ in ctx.spans_of(person):
+        sentence = ctx.sentence_at(span_start)
         if sentence is None:
             continue
         for c in councils:
             if sentence.start <= c.start < sentence.end:
-                distance = abs(c.start - m.span_start)
+                distance = abs(c.start - span_start)
                 if best is None or distance < best[0]:
                     best = (distance, c.council)
     county_title = any(m.title and m.title.lower().startswith("county") for m in mentions)
@@ -205,17 +208,17 @@ _WARD_PATTERNS = [
 def ward_of(ctx: ArticleContext, person: int, councils: list[CouncilMention]) -> str | None:
     """The ward or division the person represents, as the text gives it."""
     gaz = gazetteer()
-    for m in ctx.people[person].mentions:
-        sentence = ctx.sentence_at(m.span_start)
-        if sentence is None or ctx.in_quote(m.span_start):
+    for span_start, span_end in ctx.spans_of(person):
+        sentence = ctx.sentence_at(span_start)
+        if sentence is None or ctx.in_quote(span_start):
             continue
         masked = ctx.mask(sentence)
-        rel = m.span_start - sentence.start
+        rel = span_start - sentence.start
         for pattern in _WARD_PATTERNS:
             for match in re.finditer(pattern, masked):
                 if match.start() > rel + 160 or match.end() < rel - 120:
                     continue
-                if _other_person_between(masked, rel, match, m.end - sentence.start):
+                if _other_person_between(masked, rel, match, span_end - sentence.start):
                     continue
                 ward = _clean_ward(match.group("ward"))
                 if ward and _plausible_ward(ward, gaz, councils):
@@ -281,14 +284,19 @@ def party_of(ctx: ArticleContext, person: int, before: int | None = None, allow_
 
     "former Labour MP X" says which party X was in, not which they are in: only with ``allow_former``.
     """
-    for m in ctx.people[person].mentions:
-        if before is not None and m.span_start > before:
+    for span_start, span_end in ctx.spans_of(person):
+        if before is not None and span_start > before:
             break
-        sentence = ctx.sentence_at(m.span_start)
-        if sentence is None or ctx.in_quote(m.span_start):
+        sentence = ctx.sentence_at(span_start)
+        if sentence is None or ctx.in_quote(span_start):
             continue
         masked = ctx.mask(sentence)
-        rel, rel_end = m.span_start - sentence.start, m.end - sentence.start
+        rel, rel_end = span_start - sentence.start, span_end - sentence.start
+        inner = re.search(rf"({_P}+)\s+(?:[\w-]+\s+){{0,3}}?(?:councillor|cllr|member|MP|politician|representative)\b", masked[rel:rel_end], re.IGNORECASE)
+        if inner and not re.search(r"\b(?:former|ex)\W*\s*$", masked[rel:rel + inner.start(1)], re.IGNORECASE):
+            p = ctx.party_at(span_start + inner.start(1), span_start + inner.end(1))
+            if p and p.name != "Independent":
+                return p.name
         left = masked[max(0, rel - 50) : rel]
         former = "" if allow_former else r"(?<!former\s)(?<!ex-)"
         adj = re.search(rf"{former}({_P}+)\s+(?:[a-z-]+\s+){{0,2}}?(?:(?:county|borough|district|city|town|parish)\s+)?(?:councillor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|group\s+leader|leader|candidate|peer|mayor)?(?:\s+for\s+[^,.;]{{1,40}}?)?\s*,?\s*$", left, re.IGNORECASE)
@@ -298,6 +306,8 @@ def party_of(ctx: ArticleContext, person: int, before: int | None = None, allow_
                 return p.name
         right = masked[rel_end : rel_end + 90]
         app = re.match(rf"\s*,\s+(?:who\s+(?:is|was|has\s+been|had\s+been)\s+)?(?:the|a|an)\s+(?:[a-z-]+\s+){{0,2}}({_P}+)\s+(?:councillor|cllr|member|MP|representative|politician|group)", right, re.IGNORECASE)
+        if not app:
+            app = re.match(rf"\s*,\s+(?:the|a|an)\s+[^,.;]{{0,40}}?\b(?:for|of)\s+the\s+({_P}+)", right)
         if not app:
             app = re.match(rf"[^.;{_W}]{{0,60}}?(?:for|as\s+an?)\s+({_P}+)\s+(?:since|in|for|councillor|member)", right)
         if app:

@@ -34,6 +34,8 @@ class ArticleContext:
     mentions: list[PersonMention]
     dates: list[DateMention]
     masked: dict[int, str] = field(default_factory=dict)
+    # Descriptions the rules resolved to a person ("The Heston East councillor"): person -> spans.
+    descriptions: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     def sentence_at(self, offset: int) -> Sentence | None:
         for s in self.sentences:
@@ -43,7 +45,20 @@ class ArticleContext:
 
     def in_quote(self, start: int, end: int | None = None) -> bool:
         end = start + 1 if end is None else end
-        return any(qs <= start and end <= qe for qs, qe in self.quotes)
+        return any(qs <= start and end <= qe and self.is_speech(qs, qe) for qs, qe in self.quotes)
+
+    def is_speech(self, qs: int, qe: int) -> bool:
+        """Quoted speech, as opposed to a quoted name or phrase ("“Independents for B&NES”")."""
+        inner = self.text[qs + 1 : qe - 1].strip()
+        words = inner.split()
+        if len(words) > 5 or not words:
+            return True
+        return not all(w[0].isupper() or w.lower() in {"for", "of", "and", "the", "&"} for w in words)
+
+    def spans_of(self, person: int) -> list[tuple[int, int]]:
+        """Where the text refers to a person: their mentions and descriptions resolved to them."""
+        spans = [(m.span_start, m.end) for m in self.people[person].mentions]
+        return sorted(spans + self.descriptions.get(person, []))
 
     def mask(self, sentence: Sentence) -> str:
         """The sentence with parties, people and quoted speech masked (same length)."""
@@ -63,7 +78,7 @@ class ArticleContext:
             if m.end > base and m.span_start < sentence.end:
                 paint(m.span_start, m.end, PERSON_CHAR)
         for qs, qe in self.quotes:
-            if qe > base and qs < sentence.end:
+            if qe > base and qs < sentence.end and self.is_speech(qs, qe):
                 paint(qs + 1, qe - 1, QUOTE_CHAR)
         masked = "".join(chars)
         self.masked[sentence.index] = masked

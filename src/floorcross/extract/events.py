@@ -16,7 +16,7 @@ from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
 from floorcross.extract.segment import Sentence
 from floorcross.extract.subjects import Resolver, Subject
 from floorcross.extract.triggers import Atom, PartySlot, find_atoms
-from floorcross.normalise.dates import DateMention, date_precision
+from floorcross.normalise.dates import DateMention
 from floorcross.resources import lexicon
 
 _P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
@@ -50,11 +50,25 @@ class RawEvent:
     explicit_from: bool = False
     explicit_to: bool = False
     via: str = ""
-    extra_sentences: list[Sentence] = field(default_factory=list)
+    subject_phrase: tuple[int, int] | None = None
 
     @property
     def first(self) -> Atom:
         return self.atoms[0]
+
+    @property
+    def bare(self) -> bool:
+        """A change stated with no party at either end ("X has defected")."""
+        return all(a.from_slot is None and a.to_slot is None for a in self.atoms)
+
+
+@dataclass
+class Completion:
+    """"X will sit as an independent" / "as a member of the People's Party": where X ends up."""
+
+    person: int
+    party: str
+    sentence: Sentence
 
 
 def speculative(ctx: ArticleContext, atom: Atom, subject_start: int | None = None) -> bool:
@@ -110,29 +124,37 @@ def _linked(a: Atom, b: Atom, masked: str, base: int) -> bool:
     return gap.strip() in {"", ","}
 
 
-def collect_events(ctx: ArticleContext) -> list[RawEvent]:
-    """Every stated change in the article, one per person per statement."""
+def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion]]:
+    """Every stated change in the article (one per person per statement), and completions."""
     resolver = Resolver(ctx)
     events: list[RawEvent] = []
+    completions: list[Completion] = []
     order = 0
     for sentence in ctx.sentences:
         if sentence.start < ctx.body_start:
             continue
         atoms = [a for a in find_atoms(ctx, sentence) if not ctx.in_quote(a.start, a.end)]
         retracted = _retracted(ctx, sentence) if atoms else set()
-        groups = _group_atoms(atoms, ctx.mask(sentence), sentence.start)
-        for group in groups:
+        for group in _group_atoms(atoms, ctx.mask(sentence), sentence.start):
             lead = group[0]
-            subject = _subject_for(resolver, group)
+            completing = all(a.role == "to_ind" for a in group)
+            subject = resolver.subject(lead) if completing else _subject_for(resolver, group)
             if not subject.people or speculative(ctx, lead):
                 continue
+            if subject.via == "description" and subject.phrase and len(subject.people) == 1:
+                ctx.descriptions.setdefault(subject.people[0], []).append(subject.phrase)
             for person in subject.people:
                 if person in retracted:
+                    continue
+                if completing:
+                    party = _slot_party(ctx, lead.to_slot, lead)
+                    if party:
+                        completions.append(Completion(person, party, sentence))
                     continue
                 order += 1
                 events.append(_raw_event(ctx, group, person, subject, order))
         resolver.note_sentence(sentence)
-    return events
+    return events, completions
 
 
 def _subject_for(resolver: Resolver, group: list[Atom]) -> Subject:
@@ -146,14 +168,15 @@ def _subject_for(resolver: Resolver, group: list[Atom]) -> Subject:
 
 
 def _group_atoms(atoms: list[Atom], masked: str, base: int) -> list[list[Atom]]:
+    """Atoms of one change together. A lone "sits as an independent" group only completes
+    another change (see :class:`Completion`); it is never a change on its own."""
     groups: list[list[Atom]] = []
     for atom in atoms:
         if groups and _linked(groups[-1][-1], atom, masked, base):
             groups[-1].append(atom)
         else:
             groups.append([atom])
-    # A lone "sits as an independent" completes another event; it is never one on its own.
-    return [g for g in groups if any(a.role != "to_ind" for a in g)]
+    return groups
 
 
 def _raw_event(ctx: ArticleContext, group: list[Atom], person: int, subject: Subject, order: int) -> RawEvent:
@@ -162,16 +185,13 @@ def _raw_event(ctx: ArticleContext, group: list[Atom], person: int, subject: Sub
     to_slot = next((a.to_slot for a in reversed(group) if a.to_slot), None)
     from_party = _slot_party(ctx, from_slot, group[0])
     to_party = _slot_party(ctx, to_slot, group[-1])
-    if kind in {"suspension", "expulsion"} and from_party is None:
-        from_party = _acting_party(ctx, group[0], person)
-    if kind == "readmission" and to_party is None:
-        to_party = _acting_party(ctx, group[0], person)
     sentences = [group[0].sentence]
     if subject.group_sentence and subject.group_sentence is not group[0].sentence:
         sentences.append(subject.group_sentence)
     event = RawEvent(kind, person, from_party, to_party, list(group), sentences, order=order,
                      explicit_from=from_slot is not None and from_slot.mention is not None,
-                     explicit_to=to_slot is not None and to_slot.mention is not None, via=subject.via)
+                     explicit_to=to_slot is not None and to_slot.mention is not None, via=subject.via,
+                     subject_phrase=subject.phrase)
     event.date = _event_date(ctx, group)
     event.background_cue = _background_cue(ctx, group)
     return event
@@ -212,7 +232,7 @@ def antecedent_party(ctx: ArticleContext, offset: int, exclude_independent: bool
     return after[0].name if after else None
 
 
-def _acting_party(ctx: ArticleContext, atom: Atom, person: int) -> str | None:
+def acting_party(ctx: ArticleContext, atom: Atom, person: int) -> str | None:
     """The party that suspended, expelled or readmitted someone.
 
     In order: "by/from Labour" right after the trigger; the party the text gives the person
@@ -231,11 +251,18 @@ def _acting_party(ctx: ArticleContext, atom: Atom, person: int) -> str | None:
     own = party_of(ctx, person) or party_of(ctx, person, allow_former=True)
     if own:
         return own
-    named = [p for p in ctx.parties if sentence.start <= p.start < atom.start
+    named = [p for p in ctx.parties if sentence.start <= p.start < sentence.end
              and p.name != "Independent" and not ctx.in_quote(p.start)]
+    before = [p for p in named if p.start < atom.start]
+    if before:
+        return before[-1].name
+    party = antecedent_party(ctx, atom.start, exclude_independent=True)
+    if party:
+        return party
     if named:
-        return named[-1].name
-    return antecedent_party(ctx, atom.start, exclude_independent=True)
+        return named[0].name
+    later = [p for p in ctx.parties if p.start >= atom.end and p.name != "Independent" and not ctx.in_quote(p.start)]
+    return later[0].name if later else None
 
 
 def _event_date(ctx: ArticleContext, group: list[Atom]) -> DateMention | None:
@@ -292,4 +319,4 @@ def _background_cue(ctx: ArticleContext, group: list[Atom]) -> bool:
     return bool(_cue_re("background_cues").search(window))
 
 
-__all__ = ["RawEvent", "antecedent_party", "collect_events", "speculative", "date_precision"]
+__all__ = ["Completion", "RawEvent", "acting_party", "antecedent_party", "collect_events", "speculative"]

@@ -192,7 +192,7 @@ def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> 
             if len(name.split()) >= 2:
                 out.append(PersonMention(start, end, name, None, None, hidden=True))
             continue
-        if re.search(r"\b(?:MP|MSP|MLA|MS|AM|member|candidate|constituency|seat|ward)\s+(?:for|of)\s+$", text[max(0, start - 25):start]):
+        if re.search(r"\b(?:MP|MSP|MLA|MS|AM|member|candidate|constituency|seat|ward|councillors?)\s+(?:for|of)\s+$", text[max(0, start - 25):start]):
             continue  # "MP for Brighton Kemptown": a constituency, not a person
         out.append(PersonMention(start, end, name, title_text, title_start))
     return out

@@ -66,6 +66,7 @@ class Subject:
     people: list[int] = field(default_factory=list)
     via: str = ""  # how they were found: person, list, pronoun, group, description
     group_sentence: Sentence | None = None  # where a group's names were found
+    phrase: tuple[int, int] | None = None  # the group or description words ("Two Labour councillors")
 
 
 @dataclass
@@ -123,7 +124,9 @@ class Resolver:
             return Subject(self._run_at(atom.sentence, masked, re_ + of.start(1)), "person")
         desc = _DEF_DESC_RE.match(left) or re.search(rf"(?:^|[.,;:]\s+)(?:a|an)\s+[\w'’{_P} .-]{{0,60}}{_OFFICE_NOUN}\s+(?:who|whose|[\w-]+ed)\b[^{_W}]*$", left, re.IGNORECASE)
         if desc and atom.kind != "defection":
-            return self._description(atom, desc.group(0))
+            found = self._description(atom, desc.group(0))
+            found.phrase = (atom.sentence.start + desc.start(), atom.sentence.start + desc.end())
+            return found
         return Subject()
 
     def _active_party_agent(self, left: str) -> bool:
@@ -180,13 +183,17 @@ class Resolver:
         if kind == "pronoun":
             word = left[start:end].lower()
             return self._pronoun(atom.sentence, masked, word, start)
+        phrase = (atom.sentence.start + start, atom.sentence.start + end)
         if kind == "group":
-            return self._group(atom, left[start:end], start)
-        if kind == "defgroup":
-            return self._recent_group(None)
-        if kind in {"def", "indef"}:
-            return self._description(atom, left[start:end])
-        return Subject()
+            found = self._group(atom, left[start:end], start)
+        elif kind == "defgroup":
+            found = self._recent_group(None)
+        elif kind in {"def", "indef"}:
+            found = self._description(atom, left[start:end])
+        else:
+            return Subject()
+        found.phrase = phrase
+        return found
 
     # -- people, lists and pronouns ----------------------------------------------------------
     def _run_at(self, sentence: Sentence, masked: str, rel: int) -> list[int]:
@@ -222,7 +229,9 @@ class Resolver:
         if word in {"they", "their", "them"}:
             # "A trio of councillors have said they will join": a group earlier in the sentence.
             for m in _group_re().finditer(masked[:rel]):
-                return self._group_from_text(sentence, m.group(0), m.start())
+                found = self._group_from_text(sentence, m.group(0), m.start())
+                found.phrase = (sentence.start + m.start(), sentence.start + m.end())
+                return found
             spans = [m for m in re.finditer(f"{_W}+", masked[:rel])]
             if spans:
                 people = self._run_at(sentence, masked, spans[-1].start())

@@ -27,7 +27,7 @@ _GENERIC = (
 
 def _party_slot(name: str) -> str:
     return (
-        rf"(?:{_DETERMINER}{_ADJECTIVES}(?:{_W}+['’]s?\s+{_ADJECTIVES})?(?P<{name}>{_P}+)"
+        rf"(?:{_DETERMINER}{_ADJECTIVES}(?:{_W}+['’]s?\s+{_ADJECTIVES})?[‘'\"“]?(?P<{name}>{_P}+)[’'\"”]?"
         rf"(?:\s+(?:party|group|Party|Group))?|(?P<{name}_g>{_GENERIC}))"
     )
 

@@ -145,7 +145,13 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
         found.append(PartyMention(s, e, text[s:e], canonical_party(name) or name, local=True))
     for match in tables.alias_re.finditer(segment):
         s, e = match.start() + start, match.end() + start
-        found.append(PartyMention(s, e, text[s:e], tables.alias_to_name[_key(match.group(0))]))
+        name = tables.alias_to_name[_key(match.group(0))]
+        place_start = _place_before(text, s, start) if name != "Independent" else None
+        if place_start is not None:
+            place = text[place_start:s].strip()
+            found.append(PartyMention(place_start, e, text[place_start:e], name, place=place))
+        else:
+            found.append(PartyMention(s, e, text[s:e], name))
     for match in tables.context_re.finditer(segment):
         s, e = match.start() + start, match.end() + start
         found.append(PartyMention(s, e, text[s:e], tables.alias_to_name[_key(match.group(0))]))
@@ -156,9 +162,39 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
     return _longest_non_overlapping(found)
 
 
+_PLACE_BEFORE_RE = re.compile(r"((?:[A-Z][\w'’&.-]*[ \t]+(?:and[ \t]+|upon[ \t]+|on[ \t]+)?){1,4})$")
+
+
+def _place_before(text: str, s: int, lower: int) -> int | None:
+    """Where a place name right before a party starts ("Lewisham Labour"), if there is one."""
+    match = _PLACE_BEFORE_RE.search(text[max(lower, s - 60) : s])
+    if not match:
+        return None
+    words = match.group(1).split()
+    offset = s - len(match.group(1))
+    for i in range(len(words)):
+        phrase = " ".join(words[i:])
+        if words[i] in {"and", "upon", "on"} or words[i][0].islower():
+            offset += len(words[i]) + 1
+            continue
+        if phrase in {"The", "A"}:
+            return None
+        if _place_prefix(words[i:]) and not re.search(r"[.!?]\s*$", text[max(0, offset - 3):offset]):
+            return offset + (len(text[offset:s]) - len(text[offset:s].lstrip()))
+        offset = text.index(words[i + 1], offset + len(words[i])) if i + 1 < len(words) else s
+    return None
+
+
+_ROLE_WORDS = {"Chair", "Chairman", "Chairwoman", "Leader", "Deputy", "Secretary", "Minister", "Member",
+               "Councillor", "Mayor", "Candidate", "Spokesman", "Spokeswoman", "Spokesperson", "Whip",
+               "Chief", "President", "Treasurer", "Officer", "Director", "Head", "Cabinet", "Shadow"}
+
+
 def _local_mention(text: str, s: int, e: int, tables: _PartyTables) -> PartyMention | None:
     surface = text[s:e]
     words = surface.split()
+    if any(w.strip(",.") in _ROLE_WORDS for w in words):
+        return None  # "Deputy Chair for the Conservatives" is a role, not a party
     # Drop leading words that cannot start a group name ("The", "Labour's").
     while words and words[0] in {"The", "A", "An", "In", "On", "At", "For", "Former", "New"}:
         s = text.index(words[1], s + len(words[0])) if len(words) > 1 else e
@@ -172,7 +208,7 @@ def _local_mention(text: str, s: int, e: int, tables: _PartyTables) -> PartyMent
     # "Luton Labour", "Hounslow Labour Group": a place in front of a national party.
     for i in range(1, len(words)):
         canon = canonical_party(" ".join(words[i:]))
-        if canon in _canonical_names() and _place_prefix(words[:i]):
+        if canon in _canonical_names() and canon != "Independent" and _place_prefix(words[:i]):
             return PartyMention(s, e, surface, canon, local=False, place=" ".join(words[:i]))
     canon = canonical_party(surface)
     if canon == "Independent" and words[-1] == "Group":
