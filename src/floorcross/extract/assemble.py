@@ -153,7 +153,11 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
         for change in items:
             if change.kind == "defection":
                 if change.to_party is None:
-                    change.to_party = _completion(change, completions)
+                    completion = _completion(change, completions)
+                    if completion is not None:
+                        change.to_party = completion.party
+                        if change.date is None and completion.date and completion.date.value and not change.background:
+                            change.date = completion.date.value
                 if change.to_party is None and all(r.bare for r in change.raws) and destination:
                     change.to_party = destination
                 if change.from_party is None:
@@ -187,14 +191,13 @@ def _main_destination(changes: list[Change]) -> str | None:
     return None
 
 
-def _completion(change: Change, completions: list[Completion]) -> str | None:
+def _completion(change: Change, completions: list[Completion]) -> Completion | None:
     """"... will sit as an independent" said of the same person, nearest to the change."""
     own = [c for c in completions if c.person == change.person]
     if not own:
         return None
     first = change.sentences[0].index
-    near = min(own, key=lambda c: (c.sentence.index < first, abs(c.sentence.index - first)))
-    return near.party
+    return min(own, key=lambda c: (c.sentence.index < first, abs(c.sentence.index - first)))
 
 
 _RETURN_RE = re.compile(r"\b(?:return\w*|rejoin\w*|re-join\w*|back)\b", re.IGNORECASE)

@@ -105,8 +105,18 @@ def office_of(ctx: ArticleContext, person: int, sentences: list[int], group_noun
             office = _office_word(title)
             if office and office != "councillor":
                 return office
+    for lo, hi in ctx.descriptions.get(person, []):
+        for office, regex in _office_rules():
+            if regex.search(text[lo:hi]):
+                return office
+    for m in ctx.people[person].mentions:
         before = text[max(0, m.span_start - 60) : m.span_start]
         after = text[m.end : m.end + 80]
+        office_before = re.search(r"\b(MPs?|MSPs?|MLAs?|MEPs?|AM|MS|peer|candidate)\b(?:\s+for\s+[^,.;]{1,40})?,?\s*$", before)
+        if office_before:
+            office = _office_word(office_before.group(1))
+            if office:
+                return office
         near = re.search(r"(?:^|[\s,(])((?:[\w'’-]+\s+){0,3}?)([\w'’-]+)\s*$", before)
         lead = re.match(r"\s*(?:,\s+(?:the|a|an)\s+(?:[\w'’-]+\s+){0,4}?([\w'’-]+(?:\s+for\b)?)|\s+(MP|MSP|MLA|MEP|AM|MS)\b|\s+(?:has|had)\s+(?:become|been)\s+(?:the|a)\s+(?:[\w'’-]+\s+){0,3}?(MP|MSP|MLA|MEP)\b)", after)
         for word in ([lead.group(1), lead.group(2), lead.group(3)] if lead else []) + ([near.group(2)] if near else []):

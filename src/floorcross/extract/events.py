@@ -69,6 +69,7 @@ class Completion:
     person: int
     party: str
     sentence: Sentence
+    date: DateMention | None = None
 
 
 def speculative(ctx: ArticleContext, atom: Atom, subject_start: int | None = None) -> bool:
@@ -149,7 +150,7 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
                 if completing:
                     party = _slot_party(ctx, lead.to_slot, lead)
                     if party:
-                        completions.append(Completion(person, party, sentence))
+                        completions.append(Completion(person, party, sentence, _event_date(ctx, group)))
                     continue
                 order += 1
                 events.append(_raw_event(ctx, group, person, subject, order))

@@ -48,6 +48,13 @@ _NOT_NAME_WORDS = {
     "Eight", "Nine", "Ten", "Eleven", "Twelve", "Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord",
     "Baroness", "Lady", "Councillors'", "Telegraph", "Express", "Echo", "Gazette", "Post",
     "Times", "Mail", "Herald", "Guardian", "Recorder", "Observer", "Live", "Chronicle",
+    "Yesterday", "Today", "Tonight", "Last", "Next", "When", "While", "After", "Before", "Since",
+    "Although", "Though", "Despite", "During", "If", "As", "Asked", "Following", "Under", "Over",
+    "Now", "Then", "Earlier", "Later", "Also", "Only", "Even", "So", "Why", "How", "What", "Where",
+    "Who", "Which", "Speaking", "Writing", "Commenting", "Announcing", "Welcome", "Dear", "Our",
+    "Your", "My", "Its", "There", "Here", "Some", "Many", "Most", "Several", "Other", "Another",
+    "Every", "Each", "No", "Not", "Please", "Thanks", "Thank", "Sources", "Source", "According",
+    "Political", "Tributes", "Voters", "Residents", "Members", "Party", "Government", "Opposition",
 }
 
 
@@ -189,7 +196,7 @@ def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> 
         if title_text is None and not inside_party and _is_place_or_party(name, parties, start, end):
             continue
         if inside_party:
-            if len(name.split()) >= 2:
+            if len(name.split()) >= 2 and not _is_place_or_party(name, [], start, end):
                 out.append(PersonMention(start, end, name, None, None, hidden=True))
             continue
         if re.search(r"\b(?:MP|MSP|MLA|MS|AM|member|candidate|constituency|seat|ward|councillors?)\s+(?:for|of)\s+$", text[max(0, start - 25):start]):
@@ -208,9 +215,9 @@ def _extend_left(text: str, start: int, title: str | None, title_start: int | No
     word = before.group(1)
     word_start = start - len(before.group(0))
     preceding = text[max(0, word_start - 12):word_start]
-    if word in _NOT_NAME_WORDS or title_info(word) or re.search(r"(?:^|[.!?]\s+|\n)$", preceding):
+    if word in _NOT_NAME_WORDS or title_info(word) or _is_place_or_party(word, [], 0, 0):
         return start, title, title_start
-    if re.search(r"[,]\s*$|\band\s+$|^\s*$", preceding) or preceding.endswith(", "):
+    if re.search(r"(?:^|[.!?:]\s+|\n\s*|[,(]\s*|\band\s+|\b[a-z]+\s+)$", preceding) or not preceding.strip():
         return word_start, title, title_start
     return start, title, title_start
 
@@ -267,11 +274,28 @@ def complete_lists(text: str, mentions: list[PersonMention], parties: list[Party
     return out
 
 
+_APPOSITION_RE = re.compile(
+    rf"(?:^|(?<=[\n.!?:]\s)|(?<=\n)|(?<=^\s))({NAME_RE.pattern})(?=,\s+(?:a|an|the|who|whose|aged|\d{{2}}),?\s)",
+    re.MULTILINE,
+)
+
+
+def apposition_names(text: str, start: int, parties: list[PartyMention]) -> list[PersonMention]:
+    """"Priya Venkatesan, a teacher who ...": a capitalised name opening a sentence with an apposition."""
+    out = []
+    for match in _APPOSITION_RE.finditer(text, start):
+        name = match.group(1)
+        if len(name.split()) >= 2 and _is_name_like(name) and not _is_place_or_party(name, parties, match.start(1), match.end(1)):
+            out.append(PersonMention(match.start(1), match.end(1), name))
+    return out
+
+
 def find_people(text: str, body_start: int, ents: list[Entity], parties: list[PartyMention],
                 masked: list[tuple[int, int]]) -> tuple[list[Person], list[PersonMention]]:
     """All people named in the article and all their mentions, in text order."""
     mentions = titled_names(text, body_start, len(text))
     mentions += entity_names(text, ents, parties)
+    mentions += apposition_names(text, body_start, parties)
     mentions = _dedupe(mentions)
     mentions = _dedupe(complete_lists(text, mentions, parties))
     mentions = split_shared_surnames(text, mentions)

@@ -26,9 +26,9 @@ _PREPOSITION_BEFORE = re.compile(
     r"(?:\b(?i:by|with|to|from|against|under|behind|alongside|than|about|for|of|on\s+behalf\s+of|"
     r"like|including|after|before|between|among|amongst|towards|toward|unlike|beside|besides|"
     r"via|at|in|on|into|onto|over)\s+(?:(?:the|a|former|fellow|party|council|group|deputy|"
-    r"leader|colleague|[a-z]+|Ƥ+)\s+){0,3})$"
+    r"leader|colleague|(?!that\b|who\b|which\b|and\b|but\b|as\b)[a-z]+|Ƥ+)\s+){0,3})$"
 )
-_OFFICE_NOUN = r"(?:councillor|councilor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|leader|mayor|peer|candidate)"
+_OFFICE_NOUN = r"(?:councillor|councilor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|leader|mayor|peer|candidate|commissioner)"
 
 
 @cache
@@ -54,7 +54,7 @@ _INDEF_DESC_RE = re.compile(
     re.IGNORECASE,
 )
 _DEF_DESC_RE = re.compile(
-    rf"^[\W_]*(?:[A-Z][A-Z ]+:\s*)?(?:the|this)\s+(?:[\w'’{_P}{_W}.,-]+\s+){{0,8}}?{_OFFICE_NOUN}(?:\s+(?:of|for)\s+[\w'’{_P}{_W} ,-]{{1,40}}?)?(?=\s+(?:who|has|have|had|was|is|says|said|will|announced|resigned|quit|left|joined|defected|\w+ed)\b)",
+    rf"^[\W_]*(?:[A-Z][A-Z ]+:\s*)?(?:the|this|(?:[A-Z][\w'’-]+\s+){{0,3}}[A-Z][\w-]+['’]s)\s+(?:[\w'’{_P}{_W}.,-]+\s+){{0,8}}?{_OFFICE_NOUN}(?:\s+(?:of|for)\s+[\w'’{_P}{_W} ,-]{{1,40}}?)?(?=\s+(?:who|has|have|had|was|is|says|said|will|announced|resigned|quit|left|joined|defected|\w+ed)\b)",
     re.IGNORECASE,
 )
 
@@ -136,6 +136,12 @@ class Resolver:
             left, re.IGNORECASE))
 
     def _people_right(self, atom: Atom, masked: str, re_: int) -> list[int]:
+        group = _group_re().match(masked, re_ + len(masked[re_:]) - len(masked[re_:].lstrip()))
+        if group and not re.search(_W, group.group(0)):
+            return self._group_from_text(atom.sentence, group.group(0), group.start()).people
+        definite = _DEF_GROUP_RE.match(masked, re_ + len(masked[re_:]) - len(masked[re_:].lstrip()))
+        if definite:
+            return self._recent_group(None, atom.sentence).people
         right = re.match(
             rf"\s+(?:(?:the\s+whip\s+|whip\s+)?(?:to|from|of)\s+)?(?:(?:the|a|an|former|fellow|"
             rf"councillors?|cllrs?|couns?|MPs?|[a-z-]+)\s+){{0,4}}?({_W}+)", masked[re_:])
@@ -187,7 +193,7 @@ class Resolver:
         if kind == "group":
             found = self._group(atom, left[start:end], start)
         elif kind == "defgroup":
-            found = self._recent_group(None)
+            found = self._recent_group(None, atom.sentence)
         elif kind in {"def", "indef"}:
             found = self._description(atom, left[start:end])
         else:
@@ -237,7 +243,7 @@ class Resolver:
                 people = self._run_at(sentence, masked, spans[-1].start())
                 if len(people) > 1:
                     return Subject(people, "pronoun")
-            return self._recent_group(None)
+            return self._recent_group(None, sentence)
         verbs = "|".join(lexicon()["reporting_verbs"])
         speaker = None
         for m in re.finditer(rf"({_W}+)(?:\s*\([^()]{{0,50}}\))?(?:\s*,[^,]{{0,80}},)?\s+(?:\w+\s+)?(?:{verbs})\b", masked[:rel], re.IGNORECASE):
@@ -274,7 +280,7 @@ class Resolver:
             num = match.group("num").lower()
             count = int(num) if num.isdigit() else number_words().get(num)
         if count is not None and count < 2:
-            return self._recent_group(None)
+            return self._recent_group(None, sentence)
         for size, members in reversed(self.groups):
             if count is None or size == count:
                 if count is not None or (match and match.group("det")):
@@ -285,10 +291,19 @@ class Resolver:
             return Subject(members, "group", where)
         return Subject()
 
-    def _recent_group(self, count: int | None) -> Subject:
+    def _recent_group(self, count: int | None, before: Sentence | None = None) -> Subject:
         for size, members in reversed(self.groups):
             if count is None or size == count:
                 return Subject(list(members), "group")
+        # A list named earlier but not yet the subject of anything ("Cllrs A, B and C backed ...").
+        earlier = [s for s in self.ctx.sentences if before is None or s.index <= before.index]
+        for s in reversed(earlier[-6:]):
+            masked = self.ctx.mask(s)
+            for run in reversed(_runs(masked, 0)):
+                people = self._run_people(s, masked, run)
+                if len(people) >= 2 and (count is None or len(people) == count):
+                    self.groups.append((len(people), people))
+                    return Subject(people, "group")
         return Subject()
 
     def _members_after(self, sentence: Sentence, count: int | None, rel: int) -> tuple[list[int], Sentence | None]:

@@ -46,13 +46,13 @@ class _PartyTables:
 def _alias_pattern(aliases: list[str]) -> str:
     parts = []
     for alias in sorted(set(aliases), key=len, reverse=True):
-        body = r"\s+".join(re.escape(w) for w in alias.split())
+        body = r"[ \t]+".join(re.escape(w) for w in alias.split())
         if alias.islower():
             parts.append(f"(?i:{body})")
         else:
             parts.append(body)
             if alias.upper() != alias:
-                parts.append(r"\s+".join(re.escape(w) for w in alias.upper().split()))
+                parts.append(r"[ \t]+".join(re.escape(w) for w in alias.upper().split()))
     return "|".join(parts)
 
 
@@ -76,12 +76,12 @@ def _tables() -> _PartyTables:
         re.IGNORECASE,
     )
     heads = sorted(data["local_group_heads"], key=len, reverse=True)
-    head_re = "|".join(r"\s+".join(re.escape(w) for w in h.split()) for h in heads)
-    starts = "|".join(re.escape(s) for s in data["local_group_starts"])
+    head_re = "|".join(r"[ \t]+".join(re.escape(w) for w in h.split()) for h in heads)
+    starts = "|".join(re.escape(s).replace(r"\ ", r"[ \t]+") for s in data["local_group_starts"])
     word = r"(?:[A-Z][\w'’&.-]*|&|and|of|for|the|St\.?)"
     local_re = re.compile(
-        rf"(?<![\w'’-])(?:(?:{starts})(?:\s+{word}){{1,4}}"
-        rf"|[A-Z][\w'’&.-]*(?:\s+{word}){{0,4}}?\s+(?:{head_re}))(?![\w-])"
+        rf"(?<![\w'’-])(?:(?:{starts})(?:[ \t]+{word}){{1,4}}"
+        rf"|[A-Z][\w'’&.-]*(?:[ \t]+{word}){{0,4}}?[ \t]+(?:{head_re}))(?![\w-])"
     )
     quoted_group_re = re.compile(
         r"(?:the\s+)?[‘'\"“](?P<name>[A-Z][^‘’'\"“”\n]{2,40}?)[’'\"”]\s+(?:group|party|Group|Party)"
