@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from floorcross.extract.assemble import build_events, drop_original_memberships, merge, order_and_fill
+from floorcross.extract.assemble import (
+    build_events,
+    drop_original_memberships,
+    fold_references,
+    merge,
+    order_and_fill,
+)
 from floorcross.extract.attributes import find_councils
 from floorcross.extract.composition import find_composition
 from floorcross.extract.context import ArticleContext
@@ -66,6 +72,7 @@ class _Prepared:
         raws, completions = collect_events(ctx)
         changes = drop_original_memberships(merge(raws, self.published))
         order_and_fill(ctx, changes, completions)
+        changes = fold_references(ctx, changes)
         events = build_events(ctx, changes, councils)
         attach_quotes(ctx, events)
         composition = find_composition(ctx, councils)

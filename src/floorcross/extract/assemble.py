@@ -42,6 +42,14 @@ class Change:
     background: bool = False
 
     @property
+    def explicit_from(self) -> bool:
+        return any(r.explicit_from for r in self.raws)
+
+    @property
+    def explicit_to(self) -> bool:
+        return any(r.explicit_to for r in self.raws)
+
+    @property
     def order(self) -> int:
         return min(r.order for r in self.raws)
 
@@ -84,9 +92,12 @@ def _provisional_background(raw: RawEvent, published: str | None) -> bool:
 def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
     if change.kind != raw.kind or change.person != raw.person:
         return False
-    if change.from_party and raw.from_party and change.from_party != raw.from_party:
+    # A party read from "the party" is a guess: it never keeps two statements apart on its own.
+    if change.from_party and raw.from_party and change.from_party != raw.from_party \
+            and raw.explicit_from and change.explicit_from:
         return False
-    if change.to_party and raw.to_party and change.to_party != raw.to_party:
+    if change.to_party and raw.to_party and change.to_party != raw.to_party \
+            and raw.explicit_to and change.explicit_to:
         return False
     if change.from_party is None and raw.from_party is None and change.to_party != raw.to_party \
             and change.to_party and raw.to_party:
@@ -127,6 +138,10 @@ def merge(raws: list[RawEvent], published: str | None) -> list[Change]:
             target = Change(raw.kind, raw.person, raw.from_party, raw.to_party,
                             background=_provisional_background(raw, published))
             changes.append(target)
+        if raw.explicit_from and not target.explicit_from and raw.from_party:
+            target.from_party = raw.from_party
+        if raw.explicit_to and not target.explicit_to and raw.to_party:
+            target.to_party = raw.to_party
         target.raws.append(raw)
         target.from_party = target.from_party or raw.from_party
         target.to_party = target.to_party or raw.to_party
@@ -161,7 +176,7 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
                 if change.to_party is None and all(r.bare for r in change.raws) and destination:
                     change.to_party = destination
                 if change.from_party is None:
-                    change.from_party = previous_to or _party_before(ctx, change)
+                    change.from_party = _subject_party(ctx, change) or previous_to or _party_before(ctx, change)
                 if change.to_party is None:
                     change.to_party = "Independent"
                 if change.from_party == change.to_party and change.from_party is not None:
@@ -170,7 +185,8 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
             elif change.kind in {"suspension", "expulsion"}:
                 if change.from_party is None:
                     change.from_party = previous_to or acting_party(ctx, change.raws[0].first, person)
-                previous_to = change.from_party
+                # Suspended or expelled, they sit outside the party until readmitted.
+                previous_to = "Independent"
             elif change.kind == "readmission":
                 if change.to_party is None:
                     change.to_party = acting_party(ctx, change.raws[0].first, person)
@@ -179,8 +195,9 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
         if news:
             latest = max(news, key=lambda c: (c.date or "", _KIND_ORDER[c.kind], c.order))
             for change in news:
-                if change is not latest and _precedes(change, latest):
+                if change is not latest and _precedes(change, latest, ctx.published):
                     change.background = True
+    _settle_recent(changes)
 
 
 def _main_destination(changes: list[Change]) -> str | None:
@@ -212,28 +229,48 @@ def _backfill_returns(items: list[Change]) -> None:
             before.from_party = after.to_party
 
 
-def _precedes(a: Change, b: Change) -> bool:
-    """Whether change ``a`` comes before ``b`` in the person's story (a suspension before a readmission)."""
+def _precedes(a: Change, b: Change, published: str | None = None) -> bool:
+    """Whether change ``a`` is an earlier chapter of the story whose news is ``b``.
+
+    A suspension before a readmission or expulsion always is; a suspension before a
+    resignation is, unless it happened within the fortnight before publication (then both are news).
+    """
     if a.kind == "suspension" and b.kind in {"readmission", "expulsion"}:
         return True
     if a.kind == "suspension" and b.kind == "defection":
+        if a.date and published and date_precision(a.date) == 3 and \
+                0 <= (date.fromisoformat(published) - date.fromisoformat(a.date)).days <= 14:
+            return False
         return any(r.background_cue or "had" in r.first.sentence.text for r in a.raws) or a.order > b.order
     return False
 
 
-def _party_before(ctx: ArticleContext, change: Change) -> str | None:
-    """The party a person left when the text does not say it in the same breath.
+def _settle_recent(changes: list[Change]) -> None:
+    """"quit Labour last month": background when the article has fresher news, else the news."""
+    fresh = [c for c in changes if not c.background and not any(r.recent_cue for r in c.raws)]
+    if not fresh:
+        return
+    for change in changes:
+        if not change.background and change not in fresh:
+            change.background = True
 
-    In order: a party in the words the change was said of ("Two Labour councillors", "a trio of
-    independent councillors"); the party the text gives the person; a party named earlier in
-    the sentence; any other party in the sentence.
-    """
+
+def _subject_party(ctx: ArticleContext, change: Change) -> str | None:
+    """A party in the words the change was said of ("Two Labour councillors", "a trio of
+    independent councillors"), unless the words call it former ("a former Labour councillor")."""
     for raw in change.raws:
         if raw.subject_phrase:
             lo, hi = raw.subject_phrase
-            inside = [p for p in ctx.parties if lo <= p.start < hi and p.name != change.to_party]
+            inside = [p for p in ctx.parties if lo <= p.start < hi and p.name != change.to_party
+                      and not re.search(r"\b(?:former|ex-?)\s*$", ctx.text[max(lo, p.start - 10):p.start], re.IGNORECASE)]
             if inside:
                 return inside[-1].name
+    return None
+
+
+def _party_before(ctx: ArticleContext, change: Change) -> str | None:
+    """The party a person left when the text does not say it in the same breath: the party the
+    text gives the person; a party named earlier in the sentence; any other party in it."""
     first = change.raws[0].first
     for party in (party_of(ctx, change.person, before=first.sentence.end), party_of(ctx, change.person)):
         if party and party != change.to_party:
@@ -245,6 +282,31 @@ def _party_before(ctx: ArticleContext, change: Change) -> str | None:
     if before:
         return before[-1].name
     return named[0].name if named else None
+
+
+def fold_references(ctx: ArticleContext, changes: list[Change]) -> list[Change]:
+    """A change told again later without a date ("He was suspended after a complaint") is the
+    same as a dated one of the same person and kind told elsewhere; one told in the lede is news."""
+    lede = _lede_sentences(ctx)
+    out: list[Change] = []
+    for change in sorted(changes, key=lambda c: (c.date is None, c.order)):
+        in_lede = any(s.index in lede for s in change.sentences)
+        target = None
+        if change.date is None and not in_lede and not any(r.background_cue for r in change.raws):
+            target = next((o for o in out if o.person == change.person and o.kind == change.kind
+                           and (change.from_party is None or o.from_party in (None, change.from_party))
+                           and (change.to_party is None or o.to_party in (None, change.to_party))), None)
+        if target is None:
+            out.append(change)
+        else:
+            target.raws.extend(change.raws)
+    return sorted(out, key=lambda c: c.order)
+
+
+def _lede_sentences(ctx: ArticleContext) -> set[int]:
+    """Indexes of the headline and the first two sentences of the body."""
+    body = [s for s in ctx.sentences if s.start >= ctx.body_start]
+    return {s.index for s in body[:3]}
 
 
 def _date_value(ctx: ArticleContext, change: Change) -> str | None:

@@ -46,6 +46,7 @@ class RawEvent:
     sentences: list[Sentence]
     date: DateMention | None = None
     background_cue: bool = False
+    recent_cue: bool = False
     order: int = 0
     explicit_from: bool = False
     explicit_to: bool = False
@@ -72,10 +73,23 @@ class Completion:
     date: DateMention | None = None
 
 
-def speculative(ctx: ArticleContext, atom: Atom, subject_start: int | None = None) -> bool:
-    """Whether the clause before the trigger carries speculation, denial or negation."""
+def not_party_action(ctx: ArticleContext, atom: Atom) -> bool:
+    """A suspension or expulsion by an employer, a club or a standards panel, not a party."""
+    if atom.kind not in {"suspension", "expulsion", "readmission"}:
+        return False
     sentence = atom.sentence
-    masked = ctx.mask(sentence)
+    lo = max(sentence.start, atom.start - 60) - sentence.start
+    hi = min(sentence.end, atom.end + 80) - sentence.start
+    return bool(_cue_re("not_party_action").search(sentence.text[lo:hi]))
+
+
+def speculative(ctx: ArticleContext, atom: Atom, subject_start: int | None = None) -> bool:
+    """Whether the clause before the trigger carries speculation, denial or negation.
+
+    Quoted words count here ("she had 'no intention' of leaving the party").
+    """
+    sentence = atom.sentence
+    masked = _unquoted(ctx, sentence)
     rel = atom.start - sentence.start
     left = masked[:rel]
     # The clause: back to the last strong boundary.
@@ -90,6 +104,15 @@ def speculative(ctx: ArticleContext, atom: Atom, subject_start: int | None = Non
             continue
         return True
     return False
+
+
+def _unquoted(ctx: ArticleContext, sentence: Sentence) -> str:
+    """The masked sentence with quoted words put back (people and parties stay masked)."""
+    masked = list(ctx.mask(sentence))
+    for i, ch in enumerate(masked):
+        if ch == "·":
+            masked[i] = sentence.text[i]
+    return "".join(masked)
 
 
 def _retracted(ctx: ArticleContext, sentence: Sentence) -> set[int]:
@@ -107,11 +130,24 @@ def _retracted(ctx: ArticleContext, sentence: Sentence) -> set[int]:
     return out
 
 
+_GAP_DATE_RE = re.compile(
+    r"\b(?:in|on|last|this|earlier|since)\s+(?:[A-Z][a-z]+\s+)?(?:\d{4}|[A-Z][a-z]+|week|month|year|night)\b(?:\s+\d{4})?"
+    r"|\b(?:yesterday|today|this\s+morning)\b")
+
+
 def _linked(a: Atom, b: Atom, masked: str, base: int) -> bool:
-    """Whether two atoms of one sentence state one change ("quit X to join Y")."""
+    """Whether two atoms of one sentence state one change ("quit X to join Y", "left X in
+    2023 to form Y"); "... and have now joined Z" is a later change."""
     if a.kind != "defection" or b.kind != "defection":
         return False
-    gap = masked[a.end - base : b.start - base]
+    raw_gap = masked[a.end - base : b.start - base]
+    after_b = masked[b.end - base : b.end - base + 40]
+    if _GAP_DATE_RE.search(raw_gap) and _GAP_DATE_RE.search(after_b):
+        return False  # "left Labour in 2008 and joined the Lib Dems in 2009": two changes
+    gap = _GAP_DATE_RE.sub(" ", raw_gap)
+    lead = re.match(r"(?:to|and|in\s+order\s+to)\s", b.text, re.IGNORECASE)
+    if lead:
+        gap = gap + lead.group(0)
     if len(gap) > 80 or re.search(rf"{_W}", gap):
         return False
     if re.search(r"\b(?:now|later|then|since|subsequently|afterwards|before|after)\b", gap, re.IGNORECASE):
@@ -140,7 +176,7 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
             lead = group[0]
             completing = all(a.role == "to_ind" for a in group)
             subject = resolver.subject(lead) if completing else _subject_for(resolver, group)
-            if not subject.people or speculative(ctx, lead):
+            if not subject.people or speculative(ctx, lead) or not_party_action(ctx, lead):
                 continue
             if subject.via == "description" and subject.phrase and len(subject.people) == 1:
                 ctx.descriptions.setdefault(subject.people[0], []).append(subject.phrase)
@@ -194,7 +230,14 @@ def _raw_event(ctx: ArticleContext, group: list[Atom], person: int, subject: Sub
                      explicit_to=to_slot is not None and to_slot.mention is not None, via=subject.via,
                      subject_phrase=subject.phrase)
     event.date = _event_date(ctx, group)
+    if event.date is None and subject.group_sentence is not None and subject.group_sentence is not group[0].sentence:
+        # "Fourteen councillors have quit. The councillors who resigned today are A, B, ...".
+        named = subject.group_sentence
+        event.date = next((d for d in ctx.dates_in(named.start, named.end)
+                           if d.kind in {"today", "yesterday", "last_night", "weekday", "weekday_date", "day_month", "month_day"}
+                           and not ctx.in_quote(d.start)), None)
     event.background_cue = _background_cue(ctx, group)
+    event.recent_cue = _recent_cue(ctx, group)
     return event
 
 
@@ -266,36 +309,69 @@ def acting_party(ctx: ArticleContext, atom: Atom, person: int) -> str | None:
     return later[0].name if later else None
 
 
+def _scope(ctx: ArticleContext, group: list[Atom]) -> tuple[int, int]:
+    """The stretch of the sentence that belongs to this change: up to the neighbouring triggers."""
+    sentence = group[0].sentence
+    atoms = [a for a in find_atoms(ctx, sentence) if a not in group]
+    lo = max([a.end for a in atoms if a.end <= group[0].start], default=sentence.start)
+    hi = min([a.start for a in atoms if a.start >= group[-1].end], default=sentence.end)
+    return lo, hi
+
+
+def _dates_for(ctx: ArticleContext, group: list[Atom]) -> tuple[list[DateMention], list[DateMention]]:
+    """The sentence's time expressions that go with this change, and those that go with others.
+
+    A date goes with the trigger whose stretch of the sentence it is in; a date right after a
+    verb phrase, before the next clause starts, is that phrase's ("thrown out in 2017 has
+    joined": 2017 is the expulsion's); otherwise the nearer trigger takes it.
+    """
+    sentence = group[0].sentence
+    in_sentence = [d for d in ctx.dates_in(sentence.start, sentence.end)
+                   if not ctx.in_quote(d.start) and d.kind != "bare_year" and not _date_belongs_elsewhere(ctx, d)]
+    others = [a for a in find_atoms(ctx, sentence) if a not in group]
+    lo, hi = _scope(ctx, group)
+
+    def distance(d: DateMention, start: int, end: int) -> int:
+        return d.start - end if d.start >= end else start - d.end
+
+    def belongs(d: DateMention) -> bool:
+        if not lo <= d.start < hi:
+            return False
+        preceding = [o for o in others + [group[0]] if o.end <= d.start]
+        if preceding:
+            last = max(preceding, key=lambda o: o.end)
+            gap = ctx.text[last.end : d.start]
+            if not re.search(r"[,;]|\band\b|\bbut\b|\bwho\b|\bwhich\b", gap) and len(gap) < 60:
+                return last.start == group[0].start
+        return all(distance(d, group[0].start, group[-1].end) <= distance(d, o.start, o.end) for o in others)
+
+    mine = [d for d in in_sentence if belongs(d)]
+    return mine, [d for d in in_sentence if d not in mine]
+
+
 def _event_date(ctx: ArticleContext, group: list[Atom]) -> DateMention | None:
-    """The time expression in the trigger's own stretch of the sentence, nearest first."""
-    atom = group[0]
-    sentence = atom.sentence
+    """The time expression that goes with this change, nearest first."""
+    sentence = group[0].sentence
     if all(a.nominal for a in group):
         # "his suspension in March": only a date written right after the noun is its date.
         attached = [d for d in ctx.dates_in(group[-1].end, min(sentence.end, group[-1].end + 40))
                     if d.start - group[-1].end <= 3 and d.kind != "bare_year"]
         return attached[0] if attached else None
-    atoms = find_atoms(ctx, sentence)
-    starts = sorted({a.start for a in atoms})
-    ends = sorted({a.end for a in atoms})
-    lo = max([e for e in ends if e <= group[0].start], default=sentence.start)
-    hi = min([s for s in starts if s >= group[-1].end], default=sentence.end)
-    dates = [d for d in ctx.dates_in(lo, hi) if not ctx.in_quote(d.start) and d.kind != "bare_year"]
-    dates = [d for d in dates if not _date_belongs_elsewhere(ctx, d)]
-    if not dates:
+    mine, _ = _dates_for(ctx, group)
+    if not mine:
         # A date opening the sentence ("In October 2016, X defected ... then returned ...")
         # covers every clause of it.
-        first = min((a.start for a in atoms), default=group[0].start)
+        first = min(a.start for a in find_atoms(ctx, sentence))
         opening = [d for d in ctx.dates_in(sentence.start, first)
                    if d.start - sentence.start < 30 and d.kind != "bare_year" and not _date_belongs_elsewhere(ctx, d)]
         return opening[0] if opening else None
-    after = [d for d in dates if d.start >= group[-1].end]
-    before = [d for d in dates if d.end <= group[0].start]
+    after = [d for d in mine if d.start >= group[-1].end]
+    before = [d for d in mine if d.end <= group[0].start]
     if after and (not before or after[0].start - group[-1].end <= group[0].start - before[-1].end + 30):
         return after[0]
     if before:
         return before[-1]
-    return after[0] if after else dates[0]
+    return after[0] if after else mine[0]
 
 
 def _date_belongs_elsewhere(ctx: ArticleContext, date: DateMention) -> bool:
@@ -311,13 +387,27 @@ def _date_belongs_elsewhere(ctx: ArticleContext, date: DateMention) -> bool:
         before)) and not re.search(r"(?:suspended|expelled|defected|joined|left|quit|resigned)\s+(?:\w+\s+){0,3}$", before)
 
 
-def _background_cue(ctx: ArticleContext, group: list[Atom]) -> bool:
+def _cue_window(ctx: ArticleContext, group: list[Atom]) -> str:
+    """The words around a trigger that can date it, without dates that belong to another trigger."""
     sentence = group[0].sentence
-    masked = ctx.mask(sentence)
-    lo = max(0, group[0].start - sentence.start - 80)
-    hi = min(len(masked), group[-1].end - sentence.start + 60)
-    window = masked[lo:hi]
-    return bool(_cue_re("background_cues").search(window))
+    masked = list(ctx.mask(sentence))
+    for d in _dates_for(ctx, group)[1]:
+        for i in range(d.start - sentence.start, d.end - sentence.start):
+            masked[i] = " "
+    lo, hi = _scope(ctx, group)
+    lo = max(lo, group[0].start - 80) - sentence.start
+    hi = min(hi, group[-1].end + 60) - sentence.start
+    return "".join(masked[max(0, lo):hi])
+
+
+def _background_cue(ctx: ArticleContext, group: list[Atom]) -> bool:
+    """Words that put a change in the past of the story ("previously", "at the time")."""
+    return bool(_cue_re("background_cues").search(_cue_window(ctx, group)))
+
+
+def _recent_cue(ctx: ArticleContext, group: list[Atom]) -> bool:
+    """"last month", "last week": earlier than the news, if the article has later news."""
+    return bool(_cue_re("recent_cues").search(_cue_window(ctx, group)))
 
 
 __all__ = ["Completion", "RawEvent", "acting_party", "antecedent_party", "collect_events", "speculative"]

@@ -103,11 +103,19 @@ class Resolver:
     def _by_role(self, atom: Atom, masked: str, rs: int, re_: int) -> Subject:
         if atom.nominal:
             return self._nominal(atom, masked, rs, re_)
-        if atom.role == "act" and self._active_party_agent(masked[:rs]):
+        if atom.role == "act" and (self._active_party_agent(masked[:rs]) or self._active_verb(atom, masked, rs, re_)):
             right = self._people_right(atom, masked, re_)
             if right:
                 return Subject(right, "object")
         return self._left(atom, masked, rs)
+
+    def _active_verb(self, atom: Atom, masked: str, rs: int, re_: int) -> bool:
+        """"the motion to suspend Mrs Hughes", "Labour expelled Cllr X": the person follows."""
+        if re.search(r"\b(?:was|were|been|being|be|is|are|get|gets|got|had|has|have|having)\s+(?:\w+ly\s+)?$", masked[:rs], re.IGNORECASE):
+            return False
+        if not re.match(r"(?:suspend|expel|readmit|re-admit|reinstat|re-instat|restor)", atom.text, re.IGNORECASE):
+            return False
+        return bool(re.match(rf"\s+(?:(?:the\s+whip\s+)?to\s+)?(?:(?:former|fellow|councillors?|cllrs?|couns?|MPs?)\s+)?{_W}", masked[re_:], re.IGNORECASE))
 
     def _nominal(self, atom: Atom, masked: str, rs: int, re_: int) -> Subject:
         left = masked[:rs]
@@ -116,6 +124,9 @@ class Resolver:
             mention = self.ctx.mention_at(atom.sentence.start + poss.start(1))
             if mention:
                 return Subject(self._run_at(atom.sentence, masked, poss.start(1)), "person")
+        if re.search(r"\b(?:received|receive|receives|receiving|given|handed|faced|faces|facing|served\s+with|hit\s+with)\s+"
+                     r"(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}$", left, re.IGNORECASE):
+            return self._left(atom, masked, rs)  # "Cllrs A and B received six-month suspensions"
         pron = re.search(r"(?<![\w-])(his|her|their)\s+(?:[\w-]+\s+){0,2}$", left, re.IGNORECASE)
         if pron:
             return self._pronoun(atom.sentence, masked, pron.group(1).lower(), pron.start(1))
@@ -233,6 +244,12 @@ class Resolver:
 
     def _pronoun(self, sentence: Sentence, masked: str, word: str, rel: int) -> Subject:
         if word in {"they", "their", "them"}:
+            # "the number of residents who told her they had signed up": they are the residents.
+            last_ref = max([m.end() for m in re.finditer(f"{_W}+", masked[:rel])] + [0])
+            if re.search(r"\b(?:residents|people|voters|activists|supporters|officials|campaigners|"
+                         r"constituents|staff|families|members\s+of\s+the\s+public|others|many|some)\b",
+                         masked[last_ref:rel], re.IGNORECASE):
+                return Subject()
             # "A trio of councillors have said they will join": a group earlier in the sentence.
             for m in _group_re().finditer(masked[:rel]):
                 found = self._group_from_text(sentence, m.group(0), m.start())

@@ -46,13 +46,13 @@ class _PartyTables:
 def _alias_pattern(aliases: list[str]) -> str:
     parts = []
     for alias in sorted(set(aliases), key=len, reverse=True):
-        body = r"[ \t]+".join(re.escape(w) for w in alias.split())
+        body = r"[ \t]+".join(re.escape(w) for w in alias.split()).replace("'", "['’]")
         if alias.islower():
             parts.append(f"(?i:{body})")
         else:
             parts.append(body)
             if alias.upper() != alias:
-                parts.append(r"[ \t]+".join(re.escape(w) for w in alias.upper().split()))
+                parts.append(r"[ \t]+".join(re.escape(w) for w in alias.upper().split()).replace("'", "['’]"))
     return "|".join(parts)
 
 
