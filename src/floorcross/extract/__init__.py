@@ -14,6 +14,7 @@ from floorcross.extract.assemble import (
     fold_references,
     merge,
     order_and_fill,
+    rejoins_as_readmissions,
 )
 from floorcross.extract.attributes import find_councils
 from floorcross.extract.composition import find_composition
@@ -72,7 +73,7 @@ class _Prepared:
         raws, completions = collect_events(ctx)
         changes = drop_original_memberships(merge(raws, self.published))
         order_and_fill(ctx, changes, completions)
-        changes = fold_references(ctx, changes)
+        changes = fold_references(ctx, rejoins_as_readmissions(changes))
         events = build_events(ctx, changes, councils)
         attach_quotes(ctx, events)
         composition = find_composition(ctx, councils)

@@ -100,7 +100,7 @@ def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
             and raw.explicit_to and change.explicit_to:
         return False
     if change.from_party is None and raw.from_party is None and change.to_party != raw.to_party \
-            and change.to_party and raw.to_party:
+            and change.to_party and raw.to_party and raw.explicit_to and change.explicit_to:
         return False
     merged_from = change.from_party or raw.from_party
     merged_to = change.to_party or raw.to_party
@@ -284,15 +284,40 @@ def _party_before(ctx: ArticleContext, change: Change) -> str | None:
     return named[0].name if named else None
 
 
+_PRESENT_PERFECT = re.compile(r"\b(?:has|have|'s|’s)\s+(?:now\s+|just\s+|officially\s+|formally\s+)?(?:been\s+)?\w*\s*$", re.IGNORECASE)
+
+
+def rejoins_as_readmissions(changes: list[Change]) -> list[Change]:
+    """"rejoined the group" after a suspension from that party is a readmission, not a defection."""
+    out: list[Change] = []
+    for change in changes:
+        suspended = [o for o in changes if o.person == change.person and o.kind == "suspension"
+                     and o.from_party == change.to_party]
+        if (change.kind == "defection" and suspended and not change.explicit_from
+                and any(_RETURN_RE.search(a.text) for r in change.raws for a in r.atoms)):
+            existing = next((o for o in out if o.person == change.person and o.kind == "readmission"
+                             and o.to_party in (None, change.to_party)), None)
+            if existing is not None:
+                existing.raws.extend(change.raws)
+                existing.date = existing.date or change.date
+                continue
+            change.kind, change.from_party = "readmission", None
+        out.append(change)
+    return out
+
+
 def fold_references(ctx: ArticleContext, changes: list[Change]) -> list[Change]:
-    """A change told again later without a date ("He was suspended after a complaint") is the
-    same as a dated one of the same person and kind told elsewhere; one told in the lede is news."""
+    """A change told again later without a date ("He was expelled over comments") is the same as
+    a dated one of the same person and kind told elsewhere; one told as news ("has been suspended")
+    in the headline or lede stays a change of its own."""
     lede = _lede_sentences(ctx)
     out: list[Change] = []
     for change in sorted(changes, key=lambda c: (c.date is None, c.order)):
-        in_lede = any(s.index in lede for s in change.sentences)
+        told_as_news = any(s.index in lede for s in change.sentences) and any(
+            _PRESENT_PERFECT.search(ctx.text[a.sentence.start : a.start]) or a.sentence.index == min(lede)
+            for r in change.raws for a in r.atoms)
         target = None
-        if change.date is None and not in_lede and not any(r.background_cue for r in change.raws):
+        if change.date is None and not told_as_news and not any(r.background_cue for r in change.raws):
             target = next((o for o in out if o.person == change.person and o.kind == change.kind
                            and (change.from_party is None or o.from_party in (None, change.from_party))
                            and (change.to_party is None or o.to_party in (None, change.to_party))), None)

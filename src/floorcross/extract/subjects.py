@@ -155,7 +155,7 @@ class Resolver:
             return self._recent_group(None, atom.sentence).people
         right = re.match(
             rf"\s+(?:(?:the\s+whip\s+|whip\s+)?(?:to|from|of)\s+)?(?:(?:the|a|an|former|fellow|"
-            rf"councillors?|cllrs?|couns?|MPs?|[a-z-]+)\s+){{0,4}}?({_W}+)", masked[re_:])
+            rf"councillors?|cllrs?|couns?|MPs?|[a-z-]+|[A-Z][\w-]+)\s+){{0,4}}?({_W}+)", masked[re_:])
         if not right:
             return []
         return self._run_at(atom.sentence, masked, re_ + right.start(1))
@@ -166,7 +166,7 @@ class Resolver:
         for m in re.finditer(f"{_W}+", left):
             before = left[: m.start()]
             right_before_verb = re.fullmatch(
-                r"\s*(?:(?:has|have|had|was|were|is|are|been|now|also|then|both|all|officially|formally|"
+                r"\s*(?:,\s+(?:[^,]{0,80},\s+)?(?:who|which)\s+)?(?:(?:has|have|had|was|were|is|are|been|now|also|then|both|all|officially|formally|"
                 r"recently|just|finally|reportedly|subsequently|since|later|previously|himself|herself)\s+)*",
                 left[m.end():])
             if (_PREPOSITION_BEFORE.search(before) and not re.search(r"\b(?:and|,)\s*$", before)

@@ -72,7 +72,8 @@ def _tables() -> _PartyTables:
             context_aliases.append(alias)
     alias_re = re.compile(rf"(?<![\w'’-])(?:{_alias_pattern(aliases)})(?![\w-])")
     context_re = re.compile(
-        rf"(?<![\w'’-])(?:{_alias_pattern(context_aliases)})(?=\s+{_POLITICAL_NOUNS}\b)",
+        rf"(?<![\w'’-])(?P<alias>{_alias_pattern(context_aliases)})(?=\s+{_POLITICAL_NOUNS}\b)"
+        rf"|\b(?:to|from|left|join|joined|joins|quit|quits|leave|leaves|for)\s+(?P<alias2>{_alias_pattern(context_aliases)})(?![\w'’-])(?!\s+[A-Z])",
         re.IGNORECASE,
     )
     heads = sorted(data["local_group_heads"], key=len, reverse=True)
@@ -153,8 +154,9 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
         else:
             found.append(PartyMention(s, e, text[s:e], name))
     for match in tables.context_re.finditer(segment):
-        s, e = match.start() + start, match.end() + start
-        found.append(PartyMention(s, e, text[s:e], tables.alias_to_name[_key(match.group(0))]))
+        group = "alias" if match.group("alias") else "alias2"
+        s, e = match.start(group) + start, match.end(group) + start
+        found.append(PartyMention(s, e, text[s:e], tables.alias_to_name[_key(match.group(group))]))
     for match in tables.local_re.finditer(segment):
         mention = _local_mention(text, match.start() + start, match.end() + start, tables)
         if mention:
