@@ -319,8 +319,8 @@ def fold_references(ctx: ArticleContext, changes: list[Change]) -> list[Change]:
         target = None
         if change.date is None and not told_as_news and not any(r.background_cue for r in change.raws):
             target = next((o for o in out if o.person == change.person and o.kind == change.kind
-                           and (change.from_party is None or o.from_party in (None, change.from_party))
-                           and (change.to_party is None or o.to_party in (None, change.to_party))), None)
+                           and (not change.explicit_from or o.from_party in (None, change.from_party))
+                           and (not change.explicit_to or o.to_party in (None, change.to_party))), None)
         if target is None:
             out.append(change)
         else:

@@ -73,7 +73,7 @@ def _tables() -> _PartyTables:
     alias_re = re.compile(rf"(?<![\w'’-])(?:{_alias_pattern(aliases)})(?![\w-])")
     context_re = re.compile(
         rf"(?<![\w'’-])(?P<alias>{_alias_pattern(context_aliases)})(?=\s+{_POLITICAL_NOUNS}\b)"
-        rf"|\b(?:to|from|left|join|joined|joins|quit|quits|leave|leaves|for)\s+(?P<alias2>{_alias_pattern(context_aliases)})(?![\w'’-])(?!\s+[A-Z])",
+        rf"|\b(?:to|from|left|join|joined|joins|quit|quits|leave|leaves|for)\s+(?P<alias2>{_alias_pattern(context_aliases)})(?![\w'’-])(?!\s+(?-i:[A-Z]))",
         re.IGNORECASE,
     )
     heads = sorted(data["local_group_heads"], key=len, reverse=True)
