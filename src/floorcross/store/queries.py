@@ -1,0 +1,320 @@
+"""Read-only questions over the store: changes by council, party and date; a person's timeline.
+
+Each function takes a session and returns plain dataclasses, so the CLI, the web app and tests
+all get the same answers. Rejected changes are left out unless asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from floorcross.normalise.councils import gazetteer
+from floorcross.normalise.names import fold, strip_titles
+from floorcross.normalise.parties import canonical_party
+from floorcross.records import KINDS
+from floorcross.resolve import date_range, name_score
+from floorcross.store.errors import NotFound, QueryError
+from floorcross.store.models import Article, Change, ChangeSource, Person, PersonName
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """A change as people ask about it: who, what, when, where, and how many sources."""
+
+    id: int
+    key: str
+    person_id: int
+    person: str
+    kind: str
+    from_party: str | None
+    to_party: str | None
+    date: str | None
+    council: str | None
+    council_gss: str | None
+    ward: str | None
+    office: str | None
+    role: str | None
+    reported: str | None
+    review: str
+    corrected: str | None
+    sources: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person with the names they appear under."""
+
+    id: int
+    key: str
+    name: str
+    council: str | None
+    council_gss: str | None
+    ward: str | None
+    office: str | None
+    names: tuple[str, ...] = ()
+    changes: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["names"] = list(self.names)
+        return data
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """One article's report of a change, with the sentences that state it."""
+
+    id: int
+    change_id: int
+    change_key: str
+    article_id: int
+    content_hash: str
+    published: str | None
+    outlet: str | None
+    title: str | None
+    url: str | None
+    status: str
+    person_name: str
+    date: str | None
+    evidence_text: str
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One change in a person's timeline and the articles behind it."""
+
+    change: ChangeView
+    sources: list[SourceView]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A person's changes in date order."""
+
+    person: PersonView
+    entries: list[TimelineEntry]
+
+
+# ------------------------------------------------------------------------------ dates
+
+
+def parse_when(text: str, *, end: bool = False, today: date | None = None) -> str:
+    """An ISO date for ``--since``/``--until``: ``2023``, ``2023-09``, ``2023-09-12`` or words.
+
+    A year or month means its first day for ``since`` and its last for ``until`` (``end``);
+    phrases like "last month" or "3 weeks ago" are read by dateparser, relative to ``today``.
+    """
+    rng = date_range(text)
+    if rng is not None:
+        return (rng[1] if end else rng[0]).isoformat()
+    from datetime import datetime
+
+    import dateparser
+
+    base = datetime.combine(today or date.today(), datetime.min.time())
+    parsed = dateparser.parse(text, languages=["en"],
+                              settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base})
+    if parsed is None:
+        raise QueryError(
+            f"cannot read the date {text!r}: give YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'last month'"
+        )
+    return parsed.date().isoformat()
+
+
+# ------------------------------------------------------------------------------ changes
+
+
+def _change_view(change: Change, person: Person, sources: int) -> ChangeView:
+    return ChangeView(
+        change.id, change.key, person.id, person.name, change.kind, change.from_party,
+        change.to_party, change.date, change.council, change.council_gss, change.ward,
+        change.office, change.role, change.reported, change.review, change.corrected, sources,
+    )
+
+
+def council_filter(council: str) -> Any:
+    """A WHERE clause for changes on ``council``: any name the gazetteer resolves, or text."""
+    found = gazetteer().council_by_name(council)
+    if found is not None:
+        found = gazetteer().current(found)
+        return Change.council_gss == found.gss
+    pattern = f"%{council.strip().lower()}%"
+    return func.lower(Change.council).like(pattern)
+
+
+def list_changes(
+    session: Session,
+    *,
+    council: str | None = None,
+    party: str | None = None,
+    kind: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    person: str | None = None,
+    include_rejected: bool = False,
+) -> list[ChangeView]:
+    """Changes matching every filter given, oldest first.
+
+    ``party`` matches the party left or joined (aliases such as "Tories" work); ``since`` and
+    ``until`` are ISO dates (see :func:`parse_when`) compared with the change's date, or with
+    when it was first reported when it has no date; ``person`` is a name, key or id.
+    """
+    sources = (
+        select(func.count(func.distinct(ChangeSource.article_id)))
+        .where(ChangeSource.change_id == Change.id)
+        .scalar_subquery()
+    )
+    query = select(Change, Person, sources).join(Person, Person.id == Change.person_id)
+    if not include_rejected:
+        query = query.where(Change.review != "rejected")
+    if council:
+        query = query.where(council_filter(council))
+    if party:
+        wanted = (canonical_party(party) or party).lower()
+        query = query.where(or_(func.lower(Change.from_party) == wanted,
+                                func.lower(Change.to_party) == wanted))
+    if kind:
+        if kind not in KINDS:
+            raise QueryError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+        query = query.where(Change.kind == kind)
+    start = func.coalesce(Change.date_start, Change.reported)
+    finish = func.coalesce(Change.date_end, Change.reported)
+    if since:
+        query = query.where(finish >= since)
+    if until:
+        query = query.where(start <= until)
+    if person:
+        ids = [p.id for p in find_people(session, person)]
+        query = query.where(Change.person_id.in_(ids))
+    query = query.order_by(func.coalesce(start, "9999"), Change.id)
+    return [_change_view(c, p, n) for c, p, n in session.execute(query)]
+
+
+# ------------------------------------------------------------------------------ people
+
+
+def _names_by_person(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {i: [] for i in ids}
+    rows = session.execute(
+        select(PersonName.person_id, PersonName.name)
+        .where(PersonName.person_id.in_(ids)).order_by(PersonName.id)
+    )
+    for pid, name in rows:
+        names[pid].append(name)
+    return names
+
+
+def people_views(session: Session, people: list[Person]) -> list[PersonView]:
+    """PersonViews (with aliases and counts of changes) for ``people``, in the same order."""
+    ids = [p.id for p in people]
+    names = _names_by_person(session, ids)
+    counts = dict(session.execute(
+        select(Change.person_id, func.count(Change.id))
+        .where(Change.person_id.in_(ids), Change.review != "rejected")
+        .group_by(Change.person_id)
+    ).all())
+    return [
+        PersonView(p.id, p.key, p.name, p.council, p.council_gss, p.ward, p.office,
+                   tuple(names.get(p.id, [])), int(counts.get(p.id, 0)))
+        for p in people
+    ]
+
+
+def find_people(session: Session, query: str) -> list[PersonView]:
+    """People an id, key or name refers to, best match first.
+
+    A name matches any alias that fits it as the resolver would fit it ("Aslam Khan" finds
+    "Mohammed Aslam Khan"), or that contains it ("Khan" finds every Khan).
+    """
+    text = query.strip()
+    if text.isdigit():
+        person = session.get(Person, int(text))
+        return people_views(session, [person]) if person else []
+    by_key = session.execute(select(Person).where(Person.key == text)).scalar_one_or_none()
+    if by_key is not None:
+        return people_views(session, [by_key])
+    wanted = fold(strip_titles(text))
+    scores: dict[int, int] = {}
+    for pid, name in session.execute(select(PersonName.person_id, PersonName.name)):
+        score = name_score(text, name) * 10 + (5 if fold(name) == wanted else 0)
+        if not score and wanted and wanted in fold(name):
+            score = 1
+        if score > scores.get(pid, 0):
+            scores[pid] = score
+    ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))
+    people = {p.id: p for p in session.execute(
+        select(Person).where(Person.id.in_(ranked))).scalars()}
+    return people_views(session, [people[i] for i in ranked if i in people])
+
+
+def list_people(session: Session, council: str | None = None) -> list[PersonView]:
+    """Everyone in the store (on ``council``, if given), by name."""
+    query = select(Person).order_by(Person.name, Person.id)
+    if council:
+        found = gazetteer().council_by_name(council)
+        if found is not None:
+            query = query.where(Person.council_gss == gazetteer().current(found).gss)
+        else:
+            query = query.where(func.lower(Person.council).like(f"%{council.lower()}%"))
+    return people_views(session, list(session.execute(query).scalars()))
+
+
+# ------------------------------------------------------------------------------ sources
+
+
+def sources_for(session: Session, change_ids: list[int]) -> dict[int, list[SourceView]]:
+    """The reports of each change, earliest article first."""
+    out: dict[int, list[SourceView]] = {i: [] for i in change_ids}
+    rows = session.execute(
+        select(ChangeSource, Change.key, Article)
+        .join(Change, Change.id == ChangeSource.change_id)
+        .join(Article, Article.id == ChangeSource.article_id)
+        .where(ChangeSource.change_id.in_(change_ids))
+        .order_by(func.coalesce(Article.published, "9999"), Article.id, ChangeSource.event_index)
+    )
+    for s, key, a in rows:
+        out[s.change_id].append(SourceView(
+            s.id, s.change_id, key, a.id, a.content_hash, a.published, a.outlet, a.title, a.url,
+            s.status, s.person_name, s.date, s.evidence_text, list(s.quotes or []),
+        ))
+    return out
+
+
+def all_sources(session: Session, include_rejected: bool = False) -> list[SourceView]:
+    """Every report of every change, by change then article."""
+    query = select(Change.id)
+    if not include_rejected:
+        query = query.where(Change.review != "rejected")
+    ids = list(session.execute(query.order_by(Change.id)).scalars())
+    grouped = sources_for(session, ids)
+    return [s for cid in ids for s in grouped[cid]]
+
+
+def timeline(session: Session, person_id: int, include_rejected: bool = False) -> Timeline:
+    """A person's changes in date order, each with its sources."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person with id {person_id}")
+    view = people_views(session, [person])[0]
+    changes = list_changes(session, person=str(person_id), include_rejected=include_rejected)
+    sources = sources_for(session, [c.id for c in changes])
+    return Timeline(view, [TimelineEntry(c, sources[c.id]) for c in changes])
+
+
+__all__ = [
+    "ChangeView", "PersonView", "QueryError", "SourceView", "Timeline", "TimelineEntry",
+    "all_sources", "find_people", "list_changes", "list_people", "parse_when", "sources_for",
+    "timeline",
+]

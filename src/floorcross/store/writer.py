@@ -1,0 +1,141 @@
+"""The single writer's row-level work: articles, the URLs they were seen under, extractions.
+
+Everything here runs inside one write transaction (``db.write_session``) opened by the store;
+nothing commits on its own, so a batch is all written or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from floorcross.normalise.councils import Gazetteer
+from floorcross.records import ArticleRecord
+from floorcross.resolve import Mention, mentions_from_record, resolve_council
+from floorcross.sources.models import SourceArticle
+from floorcross.store.models import (
+    Article,
+    ArticleUrl,
+    ChangeSource,
+    Composition,
+    Extraction,
+)
+from floorcross.store.sync import next_id
+
+
+@dataclass
+class IdCounter:
+    """Hands out ``max(id) + 1``, ``+ 2``, ... for one table within one transaction."""
+
+    value: int
+
+    def take(self) -> int:
+        self.value += 1
+        return self.value - 1
+
+
+def known_hashes(session: Session, hashes: Sequence[str]) -> dict[str, int]:
+    """The article ids of those content hashes already stored."""
+    found: dict[str, int] = {}
+    unique = sorted(set(hashes))
+    for i in range(0, len(unique), 500):
+        part = unique[i : i + 500]
+        for h, aid in session.execute(
+            select(Article.content_hash, Article.id).where(Article.content_hash.in_(part))
+        ):
+            found[h] = aid
+    return found
+
+
+def add_article(session: Session, src: SourceArticle, published: str | None,
+                ids: IdCounter) -> int:
+    """Insert a new article and the place it was seen; return its id."""
+    article = Article(
+        id=ids.take(), content_hash=src.content_hash, doc=src.doc, url=src.url,
+        title=src.title, outlet=src.outlet, published=published, text=src.text,
+    )
+    session.add(article)
+    return article.id
+
+
+def add_seen(session: Session, article_id: int, src: SourceArticle, ids: IdCounter) -> bool:
+    """Record that an article was seen at ``src.origin`` (False when already recorded).
+
+    The first URL, title and outlet an article is seen with fill any it lacks, so a story
+    first read from a text file gains its URL when a feed later links it.
+    """
+    exists = session.execute(
+        select(ArticleUrl.id).where(ArticleUrl.article_id == article_id,
+                                    ArticleUrl.origin == src.origin)
+    ).first()
+    if exists is not None:
+        return False
+    session.add(ArticleUrl(id=ids.take(), article_id=article_id, url=src.url,
+                           origin=src.origin, doc=src.doc))
+    article = session.get(Article, article_id)
+    if article is not None:
+        article.url = article.url or src.url
+        article.title = article.title or src.title
+        article.outlet = article.outlet or src.outlet
+    return True
+
+
+def put_extraction(session: Session, article_id: int, record: ArticleRecord, version: str,
+                   gaz: Gazetteer) -> int:
+    """Store ``record`` as the article's extraction, replacing any earlier one; return its id."""
+    old = session.execute(
+        select(Extraction.id).where(Extraction.article_id == article_id)
+    ).scalar_one_or_none()
+    if old is not None:
+        session.execute(delete(ChangeSource).where(ChangeSource.extraction_id == old))
+        session.execute(delete(Composition).where(Composition.extraction_id == old))
+        session.execute(delete(Extraction).where(Extraction.id == old))
+        session.flush()
+    extraction_id = next_id(session, Extraction)
+    session.add(Extraction(
+        id=extraction_id, article_id=article_id, extractor_version=version,
+        relevant=int(record.relevant), events=len(record.events),
+        record=record.to_json_dict(),
+    ))
+    session.flush()
+    comp_id = next_id(session, Composition)
+    for statement in record.composition:
+        council, gss, _ = resolve_council(statement.council, None, None, gaz)
+        session.add(Composition(
+            id=comp_id, article_id=article_id, extraction_id=extraction_id, council=council,
+            council_gss=gss, party=statement.party, seats=statement.seats, date=statement.date,
+        ))
+        comp_id += 1
+    session.flush()
+    return extraction_id
+
+
+def counter(session: Session, model: type[Article | ArticleUrl]) -> IdCounter:
+    """An :class:`IdCounter` for ``model`` starting after its largest id."""
+    return IdCounter(next_id(session, model))
+
+
+def iter_mentions(session: Session, gaz: Gazetteer, after_article: int = 0
+                  ) -> Iterator[Mention]:
+    """Mentions of every stored extraction with events, in article order."""
+    rows = session.execute(
+        select(Extraction.id, Extraction.article_id, Extraction.record, Article.content_hash,
+               Article.published)
+        .join(Article, Article.id == Extraction.article_id)
+        .where(Extraction.events > 0, Extraction.article_id > after_article)
+        .order_by(Extraction.article_id)
+    )
+    for ext_id, article_id, record, content_hash, published in rows:
+        parsed = ArticleRecord.model_validate(record)
+        yield from mentions_from_record(ext_id, article_id, content_hash, published, parsed, gaz)
+
+
+def extraction_fingerprint(session: Session) -> tuple[int, int]:
+    """(count, max id) of extractions: changes whenever any writer adds or replaces one."""
+    count, top = session.execute(
+        select(func.count(Extraction.id), func.coalesce(func.max(Extraction.id), 0))
+    ).one()
+    return int(count), int(top)
