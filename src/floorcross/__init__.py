@@ -4,6 +4,17 @@ from floorcross.records import ArticleRecord, CompositionStatement, Event, Evide
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    # ``open_store`` pulls in SQLAlchemy and the readers: imported on first use, so that
+    # ``import floorcross`` (and every CLI --help) stays fast.
+    if name == "open_store":
+        from floorcross.store import open_store
+
+        return open_store
+    raise AttributeError(f"module 'floorcross' has no attribute {name!r}")
+
+
 __all__ = [
     "ArticleRecord",
     "CompositionStatement",
@@ -11,4 +22,5 @@ __all__ = [
     "Evidence",
     "Quote",
     "__version__",
+    "open_store",
 ]
