@@ -20,6 +20,7 @@ app = typer.Typer(
 
 # One line per command module; each module defines its commands with @app.command().
 COMMAND_MODULES: list[str] = [
+    "floorcross.cli.extract",
     "floorcross.cli.store",
 ]
 

