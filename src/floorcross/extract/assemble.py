@@ -18,11 +18,11 @@ from floorcross.extract.attributes import (
     office_of,
     party_of,
     role_of,
-    ward_of,
 )
 from floorcross.extract.context import ArticleContext
 from floorcross.extract.events import Completion, RawEvent, acting_party
 from floorcross.extract.segment import Sentence
+from floorcross.extract.wards import ward_of
 from floorcross.normalise.dates import date_precision
 from floorcross.records import Event, Evidence
 
@@ -351,7 +351,7 @@ def build_events(ctx: ArticleContext, changes: list[Change], councils: list[Coun
             sentences = sorted({s.index for c in changes if c.person == person for s in c.sentences})
             group_noun = next((_group_noun(r) for c in changes if c.person == person for r in c.raws if r.via == "group"), None)
             office = office_of(ctx, person, sentences, group_noun)
-            ward = ward_of(ctx, person, councils)
+            ward = ward_of(ctx, person, list({c.council.gss: c.council for c in councils}.values()))
             council, _inferred = council_of(ctx, person, councils, ward, office)
             role = role_of(ctx, person)
             cache[person] = (office, council, ward, role)

@@ -204,59 +204,6 @@ def _dominant_council(ctx: ArticleContext, councils: list[CouncilMention], perso
     return distinct[leaders[0]] if len(leaders) == 1 else None
 
 
-_WARD_PATTERNS = [
-    rf"{_W}+\s*\((?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})(?:\s+ward|\s+division)?\)",
-    rf"(?:represents?|representing|represented|re-elected\s+to\s+represent|elected\s+to\s+represent|member\s+for|councillors?\s+for|councillor\s+in|representative\s+for|(?:is|was)\s+elected\s+(?:for\s+{_P}+\s+)?in)\s+(?:the\s+)?(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})(?:\s+[Ww]ard|\s+[Dd]ivision)?",
-    rf"(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})\s+(?:[Ww]ard|[Dd]ivision)\s+(?:{_P}+\s+)?(?:councillor|[Cc]llr|[Cc]oun)",
-    rf"(?:the|a|an)\s+(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr)\b",
-    rf"(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})['’]s\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr|[Cc]oun)\s+{_W}",
-    rf"(?:for|of)\s+(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})\s+(?:[Ww]ard|[Dd]ivision)",
-    rf"(?P<ward>{_CAP}(?:\s+(?:and|&|on|upon|in|the|of|de|la)?\s*{_CAP}){{0,4}})\s+(?:[Ww]ard|[Dd]ivision)\s+(?:councillor|[Cc]llr)",
-]
-
-
-def ward_of(ctx: ArticleContext, person: int, councils: list[CouncilMention]) -> str | None:
-    """The ward or division the person represents, as the text gives it."""
-    gaz = gazetteer()
-    for span_start, span_end in ctx.spans_of(person):
-        sentence = ctx.sentence_at(span_start)
-        if sentence is None or ctx.in_quote(span_start):
-            continue
-        masked = ctx.mask(sentence)
-        rel = span_start - sentence.start
-        for pattern in _WARD_PATTERNS:
-            for match in re.finditer(pattern, masked):
-                if match.start() > rel + 160 or match.end() < rel - 120:
-                    continue
-                if _other_person_between(masked, rel, match, span_end - sentence.start):
-                    continue
-                ward = _clean_ward(match.group("ward"))
-                if ward and _plausible_ward(ward, gaz, councils):
-                    return ward
-    return None
-
-
-def _other_person_between(masked: str, rel: int, match: re.Match[str], rel_end: int) -> bool:
-    lo, hi = (rel_end, match.start()) if match.start() >= rel_end else (match.end(), rel)
-    return bool(re.search(f"{_W}", masked[lo:hi]))
-
-
-def _clean_ward(ward: str) -> str | None:
-    ward = re.sub(r"\s+", " ", ward).strip()
-    ward = re.sub(r"\s+(?:[Ww]ard|[Dd]ivision)$", "", ward)
-    if not ward or ward.lower() in {"the", "council", "labour", "conservative", "independent"}:
-        return None
-    return ward
-
-
-def _plausible_ward(ward: str, gaz, councils: list[CouncilMention]) -> bool:
-    if gaz.council_by_name(ward) is not None and not gaz.councils_for_ward(ward):
-        return False
-    if re.search(r"Council|Party|Labour|Conservative|Borough|District|County|Parliament", ward):
-        return False
-    return True
-
-
 def role_of(ctx: ArticleContext, person: int) -> str | None:
     """A position the person held, from phrases right next to their name."""
     for m in ctx.people[person].mentions:

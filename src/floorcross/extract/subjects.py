@@ -91,8 +91,16 @@ class Resolver:
         return found
 
     def note_sentence(self, sentence: Sentence) -> None:
-        """Track the subject of a sentence that starts with a name (the focus of the story)."""
+        """Track the subject of a sentence that starts with a name (the focus of the story); a
+        sentence that starts with a description ("The Derwent ward councillor was ...") is
+        about the focus person too."""
         masked = self.ctx.mask(sentence)
+        desc = _DEF_DESC_RE.match(masked)
+        if desc and self.focus is not None and PERSON_CHAR not in desc.group(0):
+            span = (sentence.start + desc.start(), sentence.start + desc.end())
+            spans = self.ctx.descriptions.setdefault(self.focus, [])
+            if span not in spans:
+                spans.append(span)
         lead = re.match(rf"^[\W_]*(?:[A-Z][\w-]*\s+){{0,3}}?({_W}+)", masked)
         if lead and lead.start(1) < 40:
             mention = self.ctx.mention_at(sentence.start + lead.start(1))
