@@ -24,11 +24,14 @@ _COUNCIL_NAME_RE = re.compile(
 )
 _PLACE_COUNCILLOR_RE = re.compile(
     rf"(?<![\w-])(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+|under\s+)?{_CAP}){{0,3}})(?:['’]s)?\s+"
-    r"(?:(?:city|borough|district|county|town|council)\s+)*(?:councillors?|councilors?|cllrs?|council\b)",
+    r"(?:(?:city|borough|district|county|town|council|directly|elected|labour|conservative|tory|lib\s+dem|green|reform)\s+)*"
+    r"(?:councillors?|councilors?|cllrs?|council\b|mayor|seats\b|authority)",
     re.IGNORECASE,
 )
+_ROUNDUP_RE = re.compile(rf"(?m)^(?P<place>{_CAP}(?:\s+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}}):\s")
 _IN_PLACE_RE = re.compile(
-    rf"(?:councillors?|councilors?|member|members|authority|council|[Ww]ard)\b[^.;:]{{0,40}}?\b(?:in|for|on|at|of)\s+(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}})",
+    rf"(?:(?:councillors?|councilors?|members?|authority|council)\s+(?:in|for|on|at|of)|[Ww]ard\s+(?:[\w'’-]+\s+){{0,2}}?in)\s+"
+    rf"(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}})",
 )
 
 
@@ -78,11 +81,14 @@ def find_councils(ctx: ArticleContext) -> list[CouncilMention]:
             words = words[1:]
             name = " ".join(words)
         add(start, match.end(), name)
+    for match in _ROUNDUP_RE.finditer(text, ctx.body_start):
+        add(match.start("place"), match.end("place"), match.group("place"))
     for regex in (_PLACE_COUNCILLOR_RE, _IN_PLACE_RE):
         for match in regex.finditer(text, ctx.body_start):
             place = match.group("place")
             words = place.split()
-            spans = [(i, j) for i in range(len(words)) for j in range(len(words), i, -1)]
+            # Suffixes ("Three more Ashfield District") and prefixes ("Leicester and Benjamin Gray").
+            spans = [(i, len(words)) for i in range(len(words))] + [(0, j) for j in range(len(words) - 1, 0, -1)]
             for i, j in spans:
                 candidate = " ".join(words[i:j])
                 if candidate.lower() in {"and", "council", "city", "borough"}:

@@ -32,6 +32,22 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     n = _num()
     party = rf"(?:the\s+)?(?P<party>{_P}+)"
     forms = [
+        # "Labour's numbers fall from 59 to 45"
+        rf"{party}['’]s?\s+(?:numbers?|tally|total|group)\s+(?:on\s+[^.;]{{0,40}}?\s+)?(?:now\s+)?(?:fall|falls|fell|falling|rise|rises|rose|drop|drops|dropped|go|goes|went|goes\s+down|goes\s+up)\s+from\s+{n}\s+to\s+(?P<n>{n})",
+        # "leaves Labour holding 45 of the 60 seats", "leaving the Greens with 12 seats"
+        rf"(?:leaves?|leaving|left)\s+{party}\s+(?:holding|with|on)\s+(?:just\s+|only\s+)?(?P<n>{n})",
+        # "takes the Liberal Democrats to 30", "gives the Conservatives 23 seats"
+        rf"(?:takes?|taking|took|brings?|bringing|brought)\s+{party}\s+(?:up\s+|down\s+)?to\s+(?P<n>{n})",
+        rf"(?:gives?|giving|gave)\s+{party}\s+(?P<n>{n})\s+{_SEATS}",
+        # "The Conservatives are down to 15", "with the Conservatives down to 24"
+        rf"{party}\s+(?:are\s+|is\s+|now\s+)*(?:down|up|reduced|cut)\s+to\s+(?P<n>{n})",
+        # "the Havering Residents Association group now numbers 18"
+        rf"{party}\s+(?:group\s+)?(?:now\s+)?numbers?\s+(?P<n>{n})",
+        # "Labour, which took control last year, holds 31 of the 49 seats"
+        rf"{party}\s*,\s+(?:which|who)\s+[^,;]{{3,80}},\s+(?:now\s+)?(?:has|have|holds?|hold)\s+(?P<n>{n})",
+        # "Labour remains in control of the council with 48 of its 78 seats", "are left with 22"
+        rf"{party}\s+(?:remains?|stays?|is|are)\s+[^,.;]{{0,50}}?\bwith\s+(?P<n>{n})\s+of\s+(?:the|its|their)",
+        rf"{party}\s*(?:,[^,;]{{3,60}},\s*)?(?:are|is)\s+(?:now\s+)?left\s+with\s+(?P<n>{n})",
         # "from 14 to 16 Labour councillors" / "Labour councillors ... from 14 to 16"
         rf"number\s+of\s+{party}\s+(?:[a-z]+\s+){{0,2}}?{_SEATS}?[^.;]{{0,60}}?\bfrom\s+{n}\s+to\s+(?P<n>{n})",
         rf"(?:amount|number)\s+of\s+{party}\s+(?:[a-z]+\s+){{0,2}}?[^.;]{{0,50}}?(?:dropped|fallen|fell|risen|rose|gone|increased|decreased|reduced)\s+from\s+{n}\s+to\s+(?P<n>{n})",
@@ -41,7 +57,9 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         rf"\b(?P<n>no)\s+(?:more\s+)?{party}\s+{_SEATS}",
         # "four Conservatives", "29 Labour councillors", "10 for the Lib Dems", "one each for the Greens and Conservatives"
         rf"(?<![\d.,£$])(?P<n>{n})\s+(?:each\s+)?for\s+(?:the\s+)?(?P<party>{_P}+)(?:\s+and\s+(?:the\s+)?(?P<party2>{_P}+))?",
-        rf"(?<![\d.,£$])(?P<n>{n})\s+(?:sitting\s+|serving\s+|current\s+)?{party}(?:\s+{_SEATS})?(?!\s*(?:%|per\s*cent|votes))",
+        rf"(?<![\d.,£$])(?P<n>{n})\s+(?:sitting\s+|serving\s+|current\s+)?{party}(?:\s+{_SEATS})?(?!\s*(?:%|per\s*cent|votes))"
+        rf"(?![^.;]{{0,40}}\b(?:have|has|had)\s+(?:now\s+|all\s+)?(?:quit|resigned|defected|joined|left|been|formed|walked|switched|crossed))"
+        rf"(?!\s+(?:quit|resign|defect|join|leave|left|walk|switch|cross|form)\w*)",
         # "Labour on 18", "the Lib Dems are on 29", "Labour's 29", "the Conservatives 12"
         rf"{party}\s+(?:are\s+|is\s+|now\s+)?on\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes))",
         rf"{party}['’]s?\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes|\w))",
@@ -55,8 +73,8 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
 
 _EXCLUDE = re.compile(
     r"\b(?:cabinet|coalition|would|could|might|if|likely|expected|to\s+start\s+with|had\s+\d|were\s+only|"
-    r"MPs?|majority\s+of|votes?|vote\s+share|poll|polls|polling|per\s*cent|%|by-election|candidates?|"
-    r"target|needs?|needed|short\s+of|up\s+from\s+\w+\s+at\s+the|mailing|members\s+of\s+the\s+public|"
+    r"MPs?|votes?|vote\s+share|poll|polls|polling|per\s*cent|%|by-election|candidates?|"
+    r"target|needs?|needed|up\s+from\s+\w+\s+at\s+the|mailing|members\s+of\s+the\s+public|"
     r"since\s+\d{4}|in\s+\d{4}|over\s+\d|more\s+than\s+\d|people|residents|jobs|homes|years?|months?|weeks?|days?)\b",
     re.IGNORECASE,
 )

@@ -36,6 +36,8 @@ class ArticleContext:
     masked: dict[int, str] = field(default_factory=dict)
     # Descriptions the rules resolved to a person ("The Heston East councillor"): person -> spans.
     descriptions: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # Trigger matches per sentence index, computed once (see triggers.find_atoms).
+    atoms: dict[int, list] = field(default_factory=dict)
 
     def sentence_at(self, offset: int) -> Sentence | None:
         for s in self.sentences:

@@ -118,10 +118,16 @@ def _slot(ctx: ArticleContext, match: re.Match[str], name: str, base: int) -> Pa
 
 
 def find_atoms(ctx: ArticleContext, sentence: Sentence) -> list[Atom]:
-    """The trigger matches in a sentence, longest first where they overlap."""
-    masked = ctx.mask(sentence)
-    if not vocabulary_regex().search(masked):
+    """The trigger matches in a sentence, longest first where they overlap (cached per sentence)."""
+    if sentence.index not in ctx.atoms:
+        ctx.atoms[sentence.index] = _find_atoms(ctx, sentence)
+    return ctx.atoms[sentence.index]
+
+
+def _find_atoms(ctx: ArticleContext, sentence: Sentence) -> list[Atom]:
+    if not vocabulary_regex().search(sentence.text):
         return []
+    masked = ctx.mask(sentence)
     base = sentence.start
     found: list[Atom] = []
     for rule in rules():
