@@ -248,10 +248,10 @@ class Correction(Base):
     )
     field: Mapped[str | None] = mapped_column(Text, comment="correct_change: the field fixed")
     value: Mapped[Any] = mapped_column(
-        JSON, comment="correct_change: new value; split_person: names and article hashes moved"
+        JSON, nullable=True, comment="correct_change: new value; split_person: names and article hashes moved"
     )
     anchor: Mapped[Any] = mapped_column(
-        JSON, comment="Articles and names of the target when corrected, to find it if its key changes"
+        JSON, nullable=True, comment="Articles and names of the target when corrected, to find it if its key changes"
     )
     author: Mapped[str] = mapped_column(Text, comment="Who made the correction")
     note: Mapped[str | None] = mapped_column(Text, comment="Why")
@@ -268,7 +268,7 @@ class IngestRun(Base):
     started_at: Mapped[str] = mapped_column(String(32), comment="Start (UTC, ISO 8601)")
     finished_at: Mapped[str | None] = mapped_column(String(32), comment="End, if it finished")
     inputs: Mapped[Any] = mapped_column(JSON, comment="Paths and URLs given")
-    summary: Mapped[Any] = mapped_column(JSON, comment="Counts: read, new, duplicates, skipped")
+    summary: Mapped[Any] = mapped_column(JSON, nullable=True, comment="Counts: read, new, duplicates, skipped")
 
 
 Index("ix_changes_person_date", Change.person_id, Change.date_start)
