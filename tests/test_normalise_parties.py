@@ -41,8 +41,6 @@ def test_alias_starting_with_the_is_found_in_text() -> None:
         ("the party founded by Jeremy Corbyn", "Your Party")]
 
 
-@pytest.mark.xfail(strict=True, reason="canonical_party drops a leading 'the', so the aliases that "
-                                       "begin with 'the' in parties.yaml no longer match")
 def test_alias_starting_with_the() -> None:
     assert canonical_party("the party founded by Jeremy Corbyn") == "Your Party"
 
@@ -141,21 +139,15 @@ def test_sitting_as_an_independent() -> None:
     assert names("She will now sit as an independent member for Oakfield.") == ["Independent"]
 
 
-@pytest.mark.xfail(strict=True, reason="a local group at the end of a sentence keeps the full stop "
-                                       "in its name ('Residents for Uttlesford.')")
 def test_local_group_at_sentence_end_has_no_full_stop() -> None:
     assert names("He left the Conservatives to join Residents for Uttlesford.") == [
         "Conservative", "Residents for Uttlesford"]
 
 
-@pytest.mark.xfail(strict=True, reason="the local-group pattern joins two parties across 'and the' "
-                                       "into one group ('Welsh Labour and the Labour Party')")
 def test_two_parties_joined_by_and_stay_two() -> None:
     assert names("She has left Welsh Labour and the Labour Party for good.") == ["Labour", "Labour"]
 
 
-@pytest.mark.xfail(strict=True, reason="the local-group pattern swallows a party before 'for the' "
-                                       "('Plaid Cymru for the Havering Residents' Association')")
 def test_party_then_local_group() -> None:
     assert names("Two councillors swapped Plaid Cymru for the Havering Residents' Association.") == [
         "Plaid Cymru", "Havering Residents' Association"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from floorcross.extract.attributes import (
     CouncilMention,
@@ -222,7 +223,7 @@ _RETURN_RE = re.compile(r"\b(?:return\w*|rejoin\w*|re-join\w*|back)\b", re.IGNOR
 
 def _backfill_returns(items: list[Change]) -> None:
     """"defected to the Conservatives, then returned to Labour": he was Labour before."""
-    for before, after in zip(items, items[1:]):
+    for before, after in pairwise(items):
         if (before.kind == "defection" and after.kind == "defection" and before.from_party is None
                 and after.to_party and after.to_party != before.to_party
                 and any(_RETURN_RE.search(a.text) for r in after.raws for a in r.atoms)):

@@ -57,9 +57,11 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         rf"\b(?P<n>no)\s+(?:more\s+)?{party}\s+{_SEATS}",
         # "four Conservatives", "29 Labour councillors", "10 for the Lib Dems", "one each for the Greens and Conservatives"
         rf"(?<![\d.,£$])(?P<n>{n})\s+(?:each\s+)?for\s+(?:the\s+)?(?P<party>{_P}+)(?:\s+and\s+(?:the\s+)?(?P<party2>{_P}+))?",
-        rf"(?<![\d.,£$])(?P<n>{n})\s+(?:sitting\s+|serving\s+|current\s+)?{party}(?:\s+{_SEATS})?(?!\s*(?:%|per\s*cent|votes))"
-        rf"(?![^.;]{{0,40}}\b(?:have|has|had)\s+(?:now\s+|all\s+)?(?:quit|resigned|defected|joined|left|been|formed|walked|switched|crossed))"
-        rf"(?!\s+(?:quit|resign|defect|join|leave|left|walk|switch|cross|form)\w*)",
+        (
+            rf"(?<![\d.,£$])(?P<n>{n})\s+(?:sitting\s+|serving\s+|current\s+)?{party}(?:\s+{_SEATS})?(?!\s*(?:%|per\s*cent|votes))"
+            rf"(?![^.;]{{0,40}}\b(?:have|has|had)\s+(?:now\s+|all\s+)?(?:quit|resigned|defected|joined|left|been|formed|walked|switched|crossed))"
+            rf"(?!\s+(?:quit|resign|defect|join|leave|left|walk|switch|cross|form)\w*)"
+        ),
         # "Labour on 18", "the Lib Dems are on 29", "Labour's 29", "the Conservatives 12"
         rf"{party}\s+(?:are\s+|is\s+|now\s+)?on\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes))",
         rf"{party}['’]s?\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes|\w))",

@@ -9,7 +9,7 @@ and decide which is the news (``new``) and which is context (``background``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext

@@ -51,10 +51,10 @@ _NOT_NAME_WORDS = {
     "Yesterday", "Today", "Tonight", "Last", "Next", "When", "While", "After", "Before", "Since",
     "Although", "Though", "Despite", "During", "If", "As", "Asked", "Following", "Under", "Over",
     "Now", "Then", "Earlier", "Later", "Also", "Only", "Even", "So", "Why", "How", "What", "Where",
-    "Who", "Which", "Speaking", "Writing", "Commenting", "Announcing", "Welcome", "Dear", "Our",
+    "Who", "Which", "Writing", "Commenting", "Announcing", "Welcome", "Dear", "Our",
     "Your", "My", "Its", "There", "Here", "Some", "Many", "Most", "Several", "Other", "Another",
     "Every", "Each", "No", "Not", "Please", "Thanks", "Thank", "Sources", "Source", "According",
-    "Political", "Tributes", "Voters", "Residents", "Members", "Party", "Government", "Opposition",
+    "Political", "Tributes", "Voters", "Residents", "Members", "Opposition",
 }
 
 
@@ -239,7 +239,7 @@ def split_shared_surnames(text: str, mentions: list[PersonMention]) -> list[Pers
         f_start = m.start - len(before.group(0)) + before.group(0).index(first)
         if any(o.start <= f_start < o.end and len(o.name.split()) > 1 for o in out):
             continue
-        out = [o for o in out if not (o.start == f_start)]
+        out = [o for o in out if o.start != f_start]
         full = f"{first} {surname(m.name)}"
         out.append(PersonMention(f_start, f_start + len(first), full, None, None))
     return out

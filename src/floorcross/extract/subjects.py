@@ -307,9 +307,8 @@ class Resolver:
         if count is not None and count < 2:
             return self._recent_group(None, sentence)
         for size, members in reversed(self.groups):
-            if count is None or size == count:
-                if count is not None or (match and match.group("det")):
-                    return Subject(list(members), "group")
+            if (count is None or size == count) and (count is not None or (match and match.group("det"))):
+                return Subject(list(members), "group")
         members, where = self._members_after(sentence, count, rel)
         if members:
             self.groups.append((count, members))

@@ -26,9 +26,11 @@ _WARD_WORD = r"(?:\s+[Ww]ard|\s+[Dd]ivision|\s+[Ee]lectoral\s+[Dd]ivision)"
 # Phrases after the name: (pattern, must the person be the nearest name before it).
 _AFTER = [
     rf"\A\s*\(\s*{_NAME}{_WARD_WORD}?\s*\)",
-    rf"(?:represents?|representing|represented|re-elected\s+to\s+represent|elected\s+to\s+represent|"
-    rf"member\s+for|councillors?\s+for|representative\s+for|sits?\s+for|sat\s+for|"
-    rf"(?:is|was|were|been)\s+(?:first\s+|re-?)?elected\s+(?:for\s+{_P}+\s+)?(?:in|for))\s+(?:the\s+)?{_NAME}{_WARD_WORD}?",
+    (
+        rf"(?:represents?|representing|represented|re-elected\s+to\s+represent|elected\s+to\s+represent|"
+        rf"member\s+for|councillors?\s+for|representative\s+for|sits?\s+for|sat\s+for|"
+        rf"(?:is|was|were|been)\s+(?:first\s+|re-?)?elected\s+(?:for\s+{_P}+\s+)?(?:in|for))\s+(?:the\s+)?{_NAME}{_WARD_WORD}?"
+    ),
     rf"\bof\s+{_NAME}{_WARD_WORD}",
     rf"\b(?:his|her|their)\s+{_NAME}\s+seat\b",
 ]

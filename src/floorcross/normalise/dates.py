@@ -53,7 +53,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("yesterday", r"yesterday(?:\s+(?:morning|afternoon|evening))?"),
     ("last_night", r"last\s+night|overnight"),
     ("today", r"today|this\s+(?:morning|afternoon|evening)|tonight|earlier\s+today"),
-    ("weekday", rf"(?:on\s+|last\s+)?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?"),
+    ("weekday", rf"(?:on\s+|(?P<last>last\s+))?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?"),
     ("in_year", rf"(?:in|since|during|from|until|by|of|early|late|mid)[\s-]+{_YEAR}(?!\s*[-–/]\s*\d)"),
     ("bare_year", rf"(?<![\d£$%-]){_YEAR}(?![\d%-])"),
 ]
@@ -189,6 +189,8 @@ def _resolve_relative(kind: str, groups: dict[str, str | None], pub: date, year:
     if kind == "weekday":
         target = WEEKDAYS[(groups["weekday"] or "").lower()]
         back = (pub.weekday() - target) % 7
+        if back == 0 and (groups.get("last") or "").strip():
+            back = 7  # "last Tuesday" in Tuesday's paper is a week ago
         return (pub - timedelta(days=back)).isoformat()
     if kind in {"in_year", "bare_year"} and year:
         return f"{year:04d}"

@@ -96,9 +96,10 @@ def surname(name: str) -> str:
     words = strip_titles(name).split()
     if not words:
         return ""
-    if len(words) >= 2 and words[-2].lower() in name_particles():
-        return " ".join(words[-2:])
-    return words[-1]
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in name_particles():
+        start -= 1
+    return " ".join(words[start:])
 
 
 def same_person(a: str, b: str) -> bool:
@@ -145,10 +146,15 @@ def cluster_names(names: list[str]) -> list[PersonCluster]:
         tokens = name_tokens(name)
         if not tokens:
             continue
-        fits = [c for c in clusters if c.matches(name)]
         if len(tokens) >= 2:
-            full_fits = [c for c in fits if any(len(name_tokens(n)) >= 2 for n in c.names)]
-            fits = full_fits or fits
+            # A full name is compared with full names only: a bare "Flynn" joined to Ted Flynn
+            # must not pull Pat Flynn in too.
+            full = [c for c in clusters if any(len(name_tokens(n)) >= 2 for n in c.names)]
+            fits = [c for c in full if any(same_person(name, n) for n in c.names if len(name_tokens(n)) >= 2)]
+            if not fits:
+                fits = [c for c in clusters if c not in full and c.matches(name)]
+        else:
+            fits = [c for c in clusters if c.matches(name)]
         if fits:
             fits[-1].names.append(name)
         else:

@@ -106,10 +106,12 @@ def canonical_party(surface: str | None) -> str | None:
     if surface is None:
         return None
     text = re.sub(r"\s+", " ", surface).strip()
+    names = _tables().alias_to_name
+    if _key(text) in names:
+        return names[_key(text)]
     text = re.sub(r"^(?:the|The)\s+", "", text)
     text = re.sub(r"['’]s$", "", text)
     key = _key(text)
-    names = _tables().alias_to_name
     if key in names:
         return names[key]
     for suffix in (" party", " group"):
@@ -157,10 +159,14 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
         group = "alias" if match.group("alias") else "alias2"
         s, e = match.start(group) + start, match.end(group) + start
         found.append(PartyMention(s, e, text[s:e], tables.alias_to_name[_key(match.group(group))]))
-    for match in tables.local_re.finditer(segment):
+    pos = 0
+    while (match := tables.local_re.search(segment, pos)) is not None:
         mention = _local_mention(text, match.start() + start, match.end() + start, tables)
         if mention:
             found.append(mention)
+        joiner = re.search(r"\s(?:and|for)\s", match.group(0))
+        # "Plaid Cymru for the Havering Residents' Association": look again after the joiner.
+        pos = match.start() + joiner.end() if (mention is None and joiner) else match.end()
     return _longest_non_overlapping(found)
 
 
@@ -193,10 +199,17 @@ _ROLE_WORDS = {"Chair", "Chairman", "Chairwoman", "Leader", "Deputy", "Secretary
 
 
 def _local_mention(text: str, s: int, e: int, tables: _PartyTables) -> PartyMention | None:
+    while e > s and text[e - 1] == "." and not re.search(r"\b(?:St|Mt)\.$", text[s:e]):
+        e -= 1  # "Residents for Uttlesford." ends a sentence
     surface = text[s:e]
     words = surface.split()
     if any(w.strip(",.") in _ROLE_WORDS for w in words):
         return None  # "Deputy Chair for the Conservatives" is a role, not a party
+    joiner = re.search(r"\s(?:and|for)\s", surface)
+    if joiner and not re.match("|".join(re.escape(x) for x in parties_data()["local_group_starts"]), surface):
+        head = surface[: joiner.start()]
+        if tables.alias_re.search(head) or tables.context_re.search(head):
+            return None  # "Welsh Labour and the Labour Party": two parties, not one group
     # Drop leading words that cannot start a group name ("The", "Labour's").
     while words and words[0] in {"The", "A", "An", "In", "On", "At", "For", "Former", "New"}:
         s = text.index(words[1], s + len(words[0])) if len(words) > 1 else e
