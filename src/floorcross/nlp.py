@@ -31,14 +31,12 @@ def _ruler_patterns() -> list[dict]:
     from floorcross.resources import parties_data
 
     patterns: list[dict] = []
-    name_token = {"IS_TITLE": True, "IS_SENT_START": False}
     for title in titles():
         if title.form in {"MP", "MSP", "MLA", "MEP", "MS", "AM"}:
             continue
         title_tokens = [{"ORTH": w} for w in title.form.replace(".", " .").split()]
-        for n in (3, 2, 1):
-            patterns.append({"label": "PERSON", "pattern": title_tokens + [dict(name_token)] * n,
-                             "id": "title"})
+        patterns.append({"label": "PERSON", "id": "title",
+                         "pattern": title_tokens + [{"IS_TITLE": True, "OP": "{1,3}"}]})
     for party in parties_data()["parties"]:
         for alias in party.get("aliases", []):
             if alias.islower():
@@ -53,7 +51,8 @@ def load_pipeline():  # -> spacy.language.Language
     import spacy
 
     nlp = spacy.load(MODEL, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    ruler = nlp.add_pipe("entity_ruler", before="ner",
+                         config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(_ruler_patterns())
     return nlp
 

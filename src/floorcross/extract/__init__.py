@@ -22,27 +22,34 @@ from floorcross.extract.context import ArticleContext
 from floorcross.extract.events import collect_events
 from floorcross.extract.people import find_people
 from floorcross.extract.quotes import attach_quotes
+from floorcross.extract.subjects import group_phrase_regex
 from floorcross.extract.segment import Sentence, parse_header, quote_spans, split_sentences
-from floorcross.extract.triggers import vocabulary_regex
+from floorcross.extract.triggers import find_atoms
 from floorcross.nlp import Entity, entities_many
 from floorcross.normalise.dates import find_dates
-from floorcross.normalise.parties import find_parties
+from floorcross.normalise.parties import PartyMention, find_parties
 from floorcross.records import ArticleRecord
 
 __all__ = ["extract_article", "extract_many", "nlp_windows"]
 
 
-def nlp_windows(sentences: Sequence[Sentence], body_start: int) -> list[tuple[int, int]]:
-    """Character windows for the NER: trigger sentences, one sentence either side, merged."""
-    vocab = vocabulary_regex()
+def nlp_windows(text: str, sentences: Sequence[Sentence], body_start: int,
+                parties: list[PartyMention], quotes: list[tuple[int, int]],
+                after: int = 1) -> list[tuple[int, int]]:
+    """Character windows for the NER: sentences that state a change (trigger patterns matched
+    with parties masked) and the ``after`` sentences that follow them (where the names of "six
+    councillors" usually come), merged where they touch."""
+    probe = ArticleContext(text, body_start, None, list(sentences), quotes, parties, [], [], [])
     wanted: set[int] = set()
     for s in sentences:
-        if s.start >= body_start and vocab.search(s.text):
-            wanted.update({s.index - 1, s.index, s.index + 1, s.index + 2})
+        if s.start >= body_start and any(not probe.in_quote(a.start, a.end) for a in find_atoms(probe, s)):
+            # "Eleven councillors have resigned": their names may come a few sentences on.
+            reach = 4 if group_phrase_regex().search(s.text) else after
+            wanted.update(range(s.index, s.index + reach + 1))
     windows: list[tuple[int, int]] = []
     for i in sorted(i for i in wanted if 0 <= i < len(sentences)):
         s = sentences[i]
-        if windows and sentences[i - 1].index in wanted and i - 1 >= 0 and windows[-1][1] >= sentences[i - 1].end:
+        if windows and i - 1 in wanted and windows[-1][1] >= sentences[i - 1].end:
             windows[-1] = (windows[-1][0], s.end)
         else:
             windows.append((s.start, s.end))
@@ -59,12 +66,13 @@ class _Prepared:
         self.published = published or header_date
         self.body_start = body_start
         self.sentences = split_sentences(text, body_start)
-        self.windows = nlp_windows(self.sentences, body_start)
+        self.quotes = quote_spans(text, body_start)
+        self.parties = find_parties(text, body_start)
+        self.windows = nlp_windows(text, self.sentences, body_start, self.parties, self.quotes)
 
     def finish(self, ents: list[Entity]) -> ArticleRecord:
         text = self.text
-        quotes = quote_spans(text, self.body_start)
-        parties = [p for p in find_parties(text, self.body_start)]
+        quotes, parties = self.quotes, self.parties
         people, mentions = find_people(text, self.body_start, ents, parties, quotes)
         dates = find_dates(text, self.published, self.body_start)
         ctx = ArticleContext(text, self.body_start, self.published, self.sentences, quotes,

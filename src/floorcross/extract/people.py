@@ -374,37 +374,44 @@ def _more_mentions(text: str, body_start: int, people: list[Person], mentions: l
     """Every other place a known full name or surname appears ("Mann's defection")."""
     taken = [(m.span_start, m.end) for m in mentions if not m.hidden]
     taken += [(p.start, p.end) for p in parties]
-    extra: list[PersonMention] = []
+    owners: dict[str, list[Person]] = {}
     for person in people:
-        forms = {n for n in person.names}
-        full = [n for n in forms if len(n.split()) >= 2]
-        if full:
+        forms = set(person.names)
+        if any(len(n.split()) >= 2 for n in forms):
             forms.add(surname(person.name))
-        for form in sorted(forms, key=len, reverse=True):
-            if form in _NOT_NAME_WORDS or len(form) < 3:
-                continue
-            for match in re.finditer(rf"(?<![\w'’-]){re.escape(form)}(?![\w-])", text[body_start:]):
-                s, e = match.start() + body_start, match.end() + body_start
-                if any(s < te and e > ts for ts, te in taken):
-                    continue
-                # "Bharti Gajjar" where only "Councillors Gajjar" was known: take in the first name.
-                if len(form.split()) == 1 and all(len(n.split()) == 1 for n in person.names):
-                    first = re.search(rf"({_NAME_WORD})\s+$", text[max(body_start, s - 25):s])
-                    if first and first.group(1) not in _NOT_NAME_WORDS and not title_info(first.group(1)) \
-                            and not any(s - len(first.group(0)) < te and s > ts for ts, te in taken):
-                        s -= len(first.group(0))
-                        person.names.append(f"{first.group(1)} {form}")
-                # A surname shared by several people goes to the one named last before it.
-                owner = person
-                if len(form.split()) == 1:
-                    sharing = [p for p in people if any(surname(n) == form for n in p.names)]
-                    if len(sharing) > 1:
-                        prior = [(max((x.start for x in p.mentions if x.start < s), default=-1), p) for p in sharing]
-                        owner = max(prior, key=lambda t: t[0])[1]
-                mention = PersonMention(s, e, form, None, None, owner.index)
-                owner.mentions.append(mention)
-                extra.append(mention)
-                taken.append((s, e))
+        for form in forms:
+            if form not in _NOT_NAME_WORDS and len(form) >= 3:
+                owners.setdefault(form, []).append(person)
+    if not owners:
+        return mentions
+    # One pass over the text for every name form, longest forms first.
+    alternation = "|".join(re.escape(f) for f in sorted(owners, key=len, reverse=True))
+    extra: list[PersonMention] = []
+    for match in re.finditer(rf"(?<![\w'’-])(?:{alternation})(?![\w-])", text[body_start:]):
+        form = match.group(0)
+        s, e = match.start() + body_start, match.end() + body_start
+        if any(s < te and e > ts for ts, te in taken):
+            continue
+        candidates = owners[form]
+        person = candidates[0]
+        # "Bharti Gajjar" where only "Councillors Gajjar" was known: take in the first name.
+        if len(form.split()) == 1 and all(len(n.split()) == 1 for n in person.names):
+            first = re.search(rf"({_NAME_WORD})\s+$", text[max(body_start, s - 25):s])
+            if first and first.group(1) not in _NOT_NAME_WORDS and not title_info(first.group(1)) \
+                    and not any(s - len(first.group(0)) < te and s > ts for ts, te in taken):
+                s -= len(first.group(0))
+                person.names.append(f"{first.group(1)} {form}")
+        # A surname shared by several people goes to the one named last before it.
+        owner = person
+        if len(form.split()) == 1:
+            sharing = [p for p in people if any(surname(n) == form for n in p.names)] or candidates
+            if len(sharing) > 1:
+                prior = [(max((x.start for x in p.mentions if x.start < s), default=-1), p) for p in sharing]
+                owner = max(prior, key=lambda t: t[0])[1]
+        mention = PersonMention(s, e, form, None, None, owner.index)
+        owner.mentions.append(mention)
+        extra.append(mention)
+        taken.append((s, e))
     for person in people:
         person.mentions.sort(key=lambda m: m.start)
     return sorted(mentions + extra, key=lambda m: m.start)

@@ -44,6 +44,11 @@ def _group_re() -> re.Pattern[str]:
     )
 
 
+def group_phrase_regex() -> re.Pattern[str]:
+    """"Six Labour councillors", "a trio of county councillors": a counted group of representatives."""
+    return _group_re()
+
+
 _DEF_GROUP_RE = re.compile(
     rf"(?<![\w-])(?:the|these|those)\s+(?:(?:remaining|rebel|two|three|four|five|six|seven|eight|nine|ten|{_P}+|[a-z-]+)\s+){{0,3}}"
     r"(?:councillors|members|MPs|representatives|rebels|defectors|group)(?![\w-])",

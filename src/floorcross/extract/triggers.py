@@ -62,15 +62,26 @@ def rules() -> tuple[TriggerRule, ...]:
 
 @cache
 def vocabulary_regex() -> re.Pattern[str]:
-    """A fast pre-check: does a text contain any trigger word at all?"""
-    words = [
-        r"defect", r"quit", r"left", r"leav", r"resign", r"join", r"switch", r"suspen", r"whip",
-        r"expel", r"expuls", r"readmi", r"re-admi", r"reinstat", r"re-instat", r"thrown\s+out",
-        r"kicked\s+out", r"ousted", r"membership", r"independent", r"crossed\s+the\s+floor",
-        r"ditch", r"rejoin", r"re-join", r"signed\s+up", r"appeal", r"form", r"found", r"move",
-        r"return", r"become", r"became", r"split", r"broke",
+    """A fast pre-check: could this text contain a trigger at all? (Every trigger pattern starts
+    with, or contains, one of these words; whole words only, so "former" is not "form".)"""
+    stems = [
+        r"defect\w*", r"quit\w*", r"left", r"leav\w*", r"resign\w*", r"join\w*", r"rejoin\w*",
+        r"re-join\w*", r"switch\w*", r"swapp?\w*", r"suspen\w*", r"whips?", r"expel\w*", r"expuls\w*",
+        r"readmi\w*", r"re-admi\w*", r"reinstat\w*", r"re-instat\w*", r"thrown", r"kicked", r"booted",
+        r"turfed", r"chucked", r"ousted", r"membership", r"independents?", r"non-affiliated",
+        r"non-aligned", r"unaffiliated", r"crossed", r"cross-bench", r"ditch\w*", r"dump\w*",
+        r"abandon\w*", r"desert\w*", r"signed", r"signs", r"signing", r"appeal", r"form", r"formed",
+        r"forming", r"found", r"founded", r"launch\w*", r"set\s+up", r"return\w*", r"become",
+        r"became", r"becomes", r"becoming", r"split\w*", r"broke", r"broken", r"breaks", r"break",
+        r"walk\w*", r"severed", r"severs", r"ties", r"withdr\w*", r"restor\w*", r"lift\w*",
+        r"trad\w*", r"accepted", r"welcomed", r"admitted", r"moved", r"moves", r"moving", r"came",
+        r"come", r"went", r"gone", r"departure", r"exit", r"longer", r"handed", r"hands", r"tore",
+        r"tears", r"cut", r"cancel\w*", r"terminat\w*", r"ended", r"ends", r"revok\w*", r"rescind\w*",
+        r"remain\w*", r"serv\w*", r"sit", r"sits", r"sitting", r"continu\w*", r"stay\w*", r"represent\w*",
+        r"stand", r"standing", r"allowed", r"let", r"won", r"wins", r"winning", r"stripped", r"lost",
+        r"lose", r"loses", r"losing", r"changed",
     ]
-    return re.compile("|".join(words), re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(stems)})(?![\w-])", re.IGNORECASE)
 
 
 @dataclass
