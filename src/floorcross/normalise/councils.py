@@ -266,6 +266,9 @@ class Gazetteer:
     """
 
     def __init__(self, councils: Iterable[Council], wards: Iterable[Ward]) -> None:
+        # Answers already given: the extractor asks about the same words many times.
+        self._name_memo: dict[str, Council | None] = {}
+        self._ward_memo: dict[str, tuple[Council, ...]] = {}
         self._councils: tuple[Council, ...] = tuple(sorted(councils, key=lambda c: c.gss))
         self._by_gss: dict[str, Council] = {}
         self._by_code: dict[str, Council] = {}
@@ -404,8 +407,10 @@ class Gazetteer:
         Former councils resolve to themselves ("Waveney District Council"); use :meth:`current`
         for the council that replaced them.
         """
-        found = self.candidates(name)
-        return found[0] if len(found) == 1 else None
+        if name not in self._name_memo:
+            found = self.candidates(name)
+            self._name_memo[name] = found[0] if len(found) == 1 else None
+        return self._name_memo[name]
 
     def current(self, council: Council) -> Council:
         """The current council for ``council``: itself if current, else its single successor.
@@ -476,7 +481,9 @@ class Gazetteer:
         """
         if not ward:
             return []
-        return [self._by_gss[gss] for gss in sorted(self._ward_slot(ward))]
+        if ward not in self._ward_memo:
+            self._ward_memo[ward] = tuple(self._by_gss[gss] for gss in sorted(self._ward_slot(ward)))
+        return list(self._ward_memo[ward])
 
     def ward_name(self, ward: str, council: Council) -> str | None:
         """The gazetteer's spelling of ``ward`` if ``council`` (or its successor) has that ward."""
