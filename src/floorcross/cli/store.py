@@ -369,4 +369,4 @@ def export_rows(store: Store, what: str) -> list[dict[str, Any]]:
     return [{**c.as_dict(), "urls": urls.get(c.id, [])} for c in store.changes()]
 
 
-import floorcross.cli.review  # noqa: E402,F401 - registers the correction commands
+import floorcross.cli.review  # noqa: F401 - registers the correction commands
