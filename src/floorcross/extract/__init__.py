@@ -35,7 +35,7 @@ __all__ = ["extract_article", "extract_many", "nlp_windows"]
 
 def nlp_windows(text: str, sentences: Sequence[Sentence], body_start: int,
                 parties: list[PartyMention], quotes: list[tuple[int, int]],
-                after: int = 1) -> list[tuple[int, int]]:
+                after: int = 0) -> list[tuple[int, int]]:
     """Character windows for the NER: sentences that state a change (trigger patterns matched
     with parties masked) and the ``after`` sentences that follow them (where the names of "six
     councillors" usually come), merged where they touch."""

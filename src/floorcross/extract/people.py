@@ -275,18 +275,27 @@ def complete_lists(text: str, mentions: list[PersonMention], parties: list[Party
 
 
 _APPOSITION_RE = re.compile(
-    rf"(?:^|(?<=[\n.!?:]\s)|(?<=\n)|(?<=^\s))({NAME_RE.pattern})(?=,\s+(?:a|an|the|who|whose|aged|\d{{2}}),?\s)",
+    rf"(?:^|(?<=[\n.!?:]\s)|(?<=\n)|(?<=^\s))({NAME_RE.pattern})"
+    r"(?=,\s+(?:a|an|the|who|whose|aged|\d{2}),?\s|\s+(?:said|says|told|added|has|had|is|was|will|who|confirmed|announced|wrote|claimed)\b)",
     re.MULTILINE,
 )
 
 
+_PAREN_RE = re.compile(rf"(?<![\w'’-])({NAME_RE.pattern})(?=\s+\((?:[A-Z][\w'’&.-]*\s*){{1,5}}(?:ward)?\))")
+_OFFICE_PREFIX_RE = re.compile(rf"\b(?:MP|MSP|MLA|MEP|MS|AM)\s+({NAME_RE.pattern})")
+
+
 def apposition_names(text: str, start: int, parties: list[PartyMention]) -> list[PersonMention]:
-    """"Priya Venkatesan, a teacher who ...": a capitalised name opening a sentence with an apposition."""
+    """Names that need no statistical model: a capitalised name opening a sentence with an
+    apposition or a speech verb ("Priya Venkatesan, a teacher ...", "Stephen Willoughby said"),
+    a name with a bracketed ward after it ("Pervez Choudhry (Central ward)"), and a name after
+    an office ("List MSP Catriona Lennox")."""
     out = []
-    for match in _APPOSITION_RE.finditer(text, start):
-        name = match.group(1)
-        if len(name.split()) >= 2 and _is_name_like(name) and not _is_place_or_party(name, parties, match.start(1), match.end(1)):
-            out.append(PersonMention(match.start(1), match.end(1), name))
+    for regex in (_APPOSITION_RE, _PAREN_RE, _OFFICE_PREFIX_RE):
+        for match in regex.finditer(text, start):
+            name = match.group(1)
+            if len(name.split()) >= 2 and _is_name_like(name) and not _is_place_or_party(name, parties, match.start(1), match.end(1)):
+                out.append(PersonMention(match.start(1), match.end(1), name))
     return out
 
 

@@ -48,6 +48,45 @@ class TriggerRule:
     role: str
     nominal: bool
     regex: re.Pattern[str]
+    anchors: tuple[str, ...] | None  # one of these must be in the lower-cased sentence
+
+
+def _first_group(pattern: str) -> str:
+    """The pattern's leading group ("(?:quit|left|...)") or leading word."""
+    if pattern.startswith("(?:"):
+        depth = 0
+        for i, ch in enumerate(pattern):
+            if ch == "(" and (i == 0 or pattern[i - 1] != "\\"):
+                depth += 1
+            elif ch == ")" and pattern[i - 1] != "\\":
+                depth -= 1
+                if depth == 0:
+                    return pattern[3:i]
+    return pattern
+
+
+def _anchors(pattern: str) -> tuple[str, ...] | None:
+    """Literal words one of which every match of ``pattern`` starts with, for a cheap pre-check."""
+    first = _first_group(pattern)
+    alternatives, depth, current = [], 0, ""
+    for i, ch in enumerate(first):
+        if ch == "(" and (i == 0 or first[i - 1] != "\\"):
+            depth += 1
+        elif ch == ")" and first[i - 1] != "\\":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            alternatives.append(current)
+            current = ""
+        else:
+            current += ch
+    alternatives.append(current)
+    words = []
+    for alternative in alternatives:
+        word = re.match(r"[a-z-]{3,}", alternative.lower())
+        if not word:
+            return None
+        words.append(word.group(0))
+    return tuple(sorted(set(words)))
 
 
 @cache
@@ -56,7 +95,8 @@ def rules() -> tuple[TriggerRule, ...]:
     for kind, entries in triggers_data().items():
         for entry in entries:
             out.append(TriggerRule(kind, entry["role"], bool(entry.get("nominal", False)),
-                                   re.compile(_expand(entry["pattern"]), re.IGNORECASE)))
+                                   re.compile(_expand(entry["pattern"]), re.IGNORECASE),
+                                   _anchors(entry["pattern"])))
     return tuple(out)
 
 
@@ -139,9 +179,12 @@ def _find_atoms(ctx: ArticleContext, sentence: Sentence) -> list[Atom]:
     if not vocabulary_regex().search(sentence.text):
         return []
     masked = ctx.mask(sentence)
+    lowered = sentence.text.lower()
     base = sentence.start
     found: list[Atom] = []
     for rule in rules():
+        if rule.anchors is not None and not any(a in lowered for a in rule.anchors):
+            continue
         for match in rule.regex.finditer(masked):
             atom = Atom(rule.kind, rule.role, rule.nominal, match.start() + base,
                         match.end() + base, sentence)

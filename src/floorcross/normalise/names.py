@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from floorcross.resources import titles_data
 
@@ -60,6 +60,7 @@ def name_particles() -> frozenset[str]:
     return frozenset(p.lower() for p in titles_data()["name_particles"])
 
 
+@lru_cache(maxsize=65536)
 def strip_titles(name: str) -> str:
     """A name without leading titles or trailing letters: "Cllr Keith Prince MBE" -> "Keith Prince"."""
     text = re.sub(r"\s+", " ", name).strip(" ,;:-–—'\"“”‘’()")
@@ -79,6 +80,7 @@ def strip_titles(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case without accents or punctuation, for comparing names."""
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
@@ -86,6 +88,7 @@ def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9' -]", "", text.lower()).replace("-", " ")
 
 
+@lru_cache(maxsize=65536)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Folded tokens of a name without titles."""
     return tuple(t.strip("'") for t in fold(strip_titles(name)).split() if t.strip("'"))
