@@ -74,7 +74,8 @@ class _Prepared:
         text = self.text
         quotes, parties = self.quotes, self.parties
         people, mentions = find_people(text, self.body_start, ents, parties, quotes)
-        dates = find_dates(text, self.published, self.body_start)
+        # Dates matter only where changes are stated: the windows the NER saw.
+        dates = [d for start, end in self.windows for d in find_dates(text, self.published, start, end)]
         ctx = ArticleContext(text, self.body_start, self.published, self.sentences, quotes,
                              parties, people, mentions, dates)
         councils = find_councils(ctx)
