@@ -186,8 +186,9 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
             elif change.kind in {"suspension", "expulsion"}:
                 if change.from_party is None:
                     change.from_party = previous_to or acting_party(ctx, change.raws[0].first, person)
-                # Suspended or expelled, they sit outside the party until readmitted.
-                previous_to = "Independent"
+                # Expelled, they are outside the party; suspended, still a member (who may yet
+                # resign from it or be expelled by it).
+                previous_to = "Independent" if change.kind == "expulsion" else change.from_party
             elif change.kind == "readmission":
                 if change.to_party is None:
                     change.to_party = acting_party(ctx, change.raws[0].first, person)
@@ -282,7 +283,15 @@ def _party_before(ctx: ArticleContext, change: Change) -> str | None:
     before = [p for p in named if p.start < first.start]
     if before:
         return before[-1].name
-    return named[0].name if named else None
+    if named:
+        return named[0].name
+    # "first elected as an independent in 2014, and joined the UUP in 2016"
+    for span_start, _ in ctx.spans_of(change.person):
+        sentence = ctx.sentence_at(span_start)
+        if sentence and sentence.start <= first.start and re.search(
+                r"\bas\s+an\s+independent\b", ctx.text[sentence.start : first.start], re.IGNORECASE):
+            return "Independent"
+    return None
 
 
 _PRESENT_PERFECT = re.compile(r"\b(?:has|have|'s|’s)\s+(?:now\s+|just\s+|officially\s+|formally\s+)?(?:been\s+)?\w*\s*$", re.IGNORECASE)

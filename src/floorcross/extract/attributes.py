@@ -153,7 +153,7 @@ def _office_word(word: str) -> str | None:
 def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention], ward: str | None,
                office: str) -> tuple[str | None, bool]:
     """The person's council (official name) and whether it was inferred from the ward."""
-    if office in {"mp", "msp", "ms", "mla", "mep", "peer"}:
+    if office in {"mp", "msp", "ms", "mla", "mep", "peer", "other"}:
         return None, False
     gaz = gazetteer()
     mentions = ctx.people[person].mentions

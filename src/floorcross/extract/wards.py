@@ -58,6 +58,7 @@ _STOP = {"the", "council", "labour", "conservative", "independent", "party", "gr
 def _readings(raw: str) -> list[str]:
     """Possible ward names in a generously read phrase, longest first."""
     raw = re.sub(r"\s+", " ", raw).strip(" ,")
+    raw = re.sub(r"(?<!\bSt)(?<!\bMt)(?<!\b[A-Z])\.$", "", raw)  # "... represents Elstree." ends the sentence
     raw = re.sub(r"\s+(?:[Ww]ard|[Dd]ivision)$", "", raw)
     words = raw.split(" ")
     out: list[str] = []
