@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -91,9 +92,14 @@ def precision(value: str | None) -> int:
     return 0 if not value else value.count("-") + 1
 
 
+@lru_cache(maxsize=65536)
+def _tokens(name: str) -> tuple[str, ...]:
+    return name_tokens(name)
+
+
 def name_score(a: str, b: str) -> int:
     """How well two names across articles fit one person: 3 equal, 2 subset, 1 near, 0 not."""
-    ta, tb = name_tokens(a), name_tokens(b)
+    ta, tb = _tokens(a), _tokens(b)
     if not ta or not tb:
         return 0
     if ta == tb:
@@ -311,6 +317,7 @@ class Resolver:
         self._person_changes: dict[str, list[str]] = defaultdict(list)
         self._by_surname: dict[str, list[str]] = defaultdict(list)
         self._surnames: list[str] = []
+        self._names: dict[str, list[str]] = {}
         self._rank: dict[str, int] = {}
         self._taken: set[str] = set()
         self.last_order: tuple[int, int] = (0, -1)
@@ -337,20 +344,25 @@ class Resolver:
     # ---------------------------------------------------------------- people
 
     def _person_for(self, m: Mention) -> ResolvedPerson:
-        tokens = name_tokens(m.name)
+        tokens = _tokens(m.name)
         surname = tokens[-1] if tokens else fold(m.name)
         scored: list[tuple[int, ResolvedPerson]] = []
         for key in self._candidates(surname, tokens):
             person = self.people[key]
-            score = max(name_score(m.name, n) for n in person.names)
+            if m.council and self._same_council(m, person) is False:
+                continue
+            score = max(name_score(m.name, n) for n in self._names[key])
             if score:
                 scored.append((score, person))
         chosen = self._choose_person(m, scored)
         if chosen is not None:
+            if m.name not in self._names[chosen.key]:
+                self._names[chosen.key].append(m.name)
             return chosen
         key = self._new_key(f"{self._prefix(m)}/{slug(m.name)}")
         person = ResolvedPerson(key)
         self.people[key] = person
+        self._names[key] = [m.name]
         self._rank[key] = len(self._rank)
         if surname not in self._by_surname:
             self._surnames.append(surname)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from floorcross.normalise.councils import Gazetteer, gazetteer
 from floorcross.records import ArticleRecord
-from floorcross.resolve import Resolver, mentions_from_record
+from floorcross.resolve import Resolver
 from floorcross.sources.models import SourceArticle
 from floorcross.store import queries
 from floorcross.store.corrections import (
@@ -36,7 +36,6 @@ from floorcross.store.errors import CorrectionError, NotFound, StoreError
 from floorcross.store.models import (
     CORE_TABLES,
     Article,
-    ArticleUrl,
     Change,
     ChangeSource,
     Composition,
@@ -46,28 +45,16 @@ from floorcross.store.models import (
 )
 from floorcross.store.sync import SyncCounts, next_id, sync
 from floorcross.store.writer import (
-    add_article,
-    add_seen,
-    counter,
+    BatchResult,
+    ExtractionIds,
     extraction_fingerprint,
     iter_mentions,
     known_hashes,
     put_extraction,
+    store_articles,
 )
 
 ExtractFn = Callable[[Sequence[tuple[str, str | None, str | None]]], list[ArticleRecord]]
-
-
-@dataclass
-class BatchResult:
-    """What one written batch did."""
-
-    articles: int = 0
-    new: int = 0
-    duplicates: int = 0
-    relevant: int = 0
-    changes_new: int = 0
-    changes_updated: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,13 +120,16 @@ class Store:
             self._resolver, self._fingerprint = resolver, fingerprint
         return self._resolver
 
-    def _resync(self, session: Session, resolver: Resolver) -> SyncCounts:
-        specs = [
+    @staticmethod
+    def _specs(session: Session) -> list[CorrectionSpec]:
+        return [
             CorrectionSpec(c.id, c.action, c.target_key, c.other_key, c.field, c.value, c.anchor)
             for c in session.execute(select(Correction).order_by(Correction.id)).scalars()
         ]
+
+    def _resync(self, session: Session, resolver: Resolver) -> SyncCounts:
         resolution = resolver.snapshot()
-        self._orphans = apply_corrections(resolution, specs, self.gaz)
+        self._orphans = apply_corrections(resolution, self._specs(session), self.gaz)
         return sync(session, resolution)
 
     def rebuild(self) -> SyncCounts:
@@ -166,26 +156,7 @@ class Store:
         with write_session(self.engine) as session:
             try:
                 resolver = self._resolver_for(session)
-                article_ids, url_ids = counter(session, Article), counter(session, ArticleUrl)
-                known = known_hashes(session, [src.content_hash for src, _ in items])
-                mentions = []
-                for src, record in items:
-                    if src.content_hash in known:
-                        add_seen(session, known[src.content_hash], src, url_ids)
-                        result.duplicates += 1
-                        continue
-                    if record is None:
-                        raise ValueError(f"{src.origin}: new article without an extraction")
-                    published = src.published or record.published
-                    aid = add_article(session, src, published, article_ids)
-                    session.flush()
-                    add_seen(session, aid, src, url_ids)
-                    known[src.content_hash] = aid
-                    ext_id = put_extraction(session, aid, record, extractor_version, self.gaz)
-                    mentions.extend(mentions_from_record(
-                        ext_id, aid, src.content_hash, published, record, self.gaz))
-                    result.new += 1
-                    result.relevant += int(record.relevant)
+                mentions = store_articles(session, items, extractor_version, self.gaz, result)
                 resolver.add(mentions)
                 counts = self._resync(session, resolver)
                 self._fingerprint = extraction_fingerprint(session)
@@ -216,8 +187,9 @@ class Store:
         result = BatchResult(articles=len(records))
         with write_session(self.engine) as session:
             self._resolver = None
+            ids = ExtractionIds.after(session)
             for article_id, record in records:
-                put_extraction(session, article_id, record, extractor_version, self.gaz)
+                put_extraction(session, article_id, record, extractor_version, self.gaz, ids)
                 result.relevant += int(record.relevant)
             counts = self._resync(session, self._resolver_for(session))
         result.changes_new, result.changes_updated = counts.changes_new, counts.changes_updated
@@ -295,11 +267,12 @@ class Store:
         """Every correction made, oldest first, with whether it still finds its target."""
         with read_session(self.engine) as session:
             rows = list(session.execute(select(Correction).order_by(Correction.id)).scalars())
-        if self._resolver is None:
-            self.rebuild()
+            resolver = Resolver(self.gaz)  # a private fold: reading never writes
+            resolver.add(iter_mentions(session, self.gaz))
+            orphans = set(apply_corrections(resolver.snapshot(), self._specs(session), self.gaz))
         return [
             CorrectionView(c.id, c.action, c.target_key, c.other_key, c.field, c.value, c.author,
-                           c.note, c.created_at, c.id in self._orphans)
+                           c.note, c.created_at, c.id in orphans)
             for c in rows
         ]
 
