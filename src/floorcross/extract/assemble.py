@@ -194,12 +194,26 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
                     change.to_party = acting_party(ctx, change.raws[0].first, person)
                 previous_to = change.to_party
         news = [c for c in items if not c.background]
+        _date_from_statements(news, completions)
         if news:
             latest = max(news, key=lambda c: (c.date or "", _KIND_ORDER[c.kind], c.order))
             for change in news:
                 if change is not latest and _precedes(change, latest, ctx.published):
                     change.background = True
     _settle_recent(changes)
+
+
+def _date_from_statements(news: list[Change], completions: list[Completion]) -> None:
+    """A change told without a date takes the day the text says it was made or announced
+    ("confirmed the move on Wednesday", "told colleagues last night he would sit as an independent")."""
+    for change in news:
+        if change.date is not None:
+            continue
+        dated = [c for c in completions if c.person == change.person and c.date and c.date.value]
+        if dated:
+            first = change.sentences[0].index
+            near = min(dated, key=lambda c: abs(c.sentence.index - first))
+            change.date = near.date.value
 
 
 def _main_destination(changes: list[Change]) -> str | None:
@@ -212,7 +226,9 @@ def _main_destination(changes: list[Change]) -> str | None:
 
 def _completion(change: Change, completions: list[Completion]) -> Completion | None:
     """"... will sit as an independent" said of the same person, nearest to the change."""
-    own = [c for c in completions if c.person == change.person]
+    # "accepted as a Conservative member" completes the news, not the old move it recalls.
+    own = [c for c in completions if c.person == change.person and c.party
+           and (not change.background or c.party == "Independent")]
     if not own:
         return None
     first = change.sentences[0].index

@@ -28,8 +28,8 @@ def _cue_re(name: str) -> re.Pattern[str]:
 
 
 _REPORTED_FUTURE = re.compile(
-    r"(?:announced|said|confirmed|declared|stated|revealed|told\s+\w+|decided|agreed)\s+(?:that\s+)?"
-    rf"(?:he|she|they|it|{_W}+(?:\s+and\s+{_W}+)*)\s+would",
+    r"(?:announced|said|says|confirmed|declared|stated|revealed|told|decided|agreed|insisted|explained|wrote)"
+    rf"\b[^.;]{{0,80}}?\b(?:that\s+)?(?:he|she|they|it|{_W}+(?:\s+and\s+{_W}+)*)\s+would",
     re.IGNORECASE,
 )
 
@@ -68,7 +68,7 @@ class Completion:
     """"X will sit as an independent" / "as a member of the People's Party": where X ends up."""
 
     person: int
-    party: str
+    party: str | None  # None: the statement only dates the change ("confirmed the move on Monday")
     sentence: Sentence
     date: DateMention | None = None
 
@@ -174,7 +174,7 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
         retracted = _retracted(ctx, sentence) if atoms else set()
         for group in _group_atoms(atoms, ctx.mask(sentence), sentence.start):
             lead = group[0]
-            completing = all(a.role == "to_ind" for a in group)
+            completing = all(a.role in {"to_ind", "when"} for a in group)
             subject = resolver.subject(lead) if completing else _subject_for(resolver, group)
             if not subject.people or speculative(ctx, lead) or not_party_action(ctx, lead):
                 continue
@@ -184,8 +184,8 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
                 if person in retracted:
                     continue
                 if completing:
-                    party = _slot_party(ctx, lead.to_slot, lead)
-                    if party:
+                    party = _slot_party(ctx, lead.to_slot, lead) if lead.role == "to_ind" else None
+                    if party or lead.role == "when":
                         completions.append(Completion(person, party, sentence, _event_date(ctx, group)))
                     continue
                 order += 1
@@ -196,7 +196,7 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
 
 def _subject_for(resolver: Resolver, group: list[Atom]) -> Subject:
     for atom in group:
-        if atom.role == "to_ind" and len(group) > 1:
+        if atom.role in {"to_ind", "when"} and len(group) > 1:
             continue
         subject = resolver.subject(atom)
         if subject.people:
@@ -401,8 +401,13 @@ def _cue_window(ctx: ArticleContext, group: list[Atom]) -> str:
 
 
 def _background_cue(ctx: ArticleContext, group: list[Atom]) -> bool:
-    """Words that put a change in the past of the story ("previously", "at the time")."""
-    return bool(_cue_re("background_cues").search(_cue_window(ctx, group)))
+    """Words that put a change in the past of the story ("previously", "at the time", "a year
+    after he walked out")."""
+    if _cue_re("background_cues").search(_cue_window(ctx, group)):
+        return True
+    lead = group[0]
+    before = ctx.mask(lead.sentence)[: lead.start - lead.sentence.start]
+    return bool(re.search(rf"(?:{'|'.join(lexicon()['past_clause_cues'])})", before, re.IGNORECASE))
 
 
 def _recent_cue(ctx: ArticleContext, group: list[Atom]) -> bool:
