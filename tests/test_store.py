@@ -313,3 +313,19 @@ def test_reextract_replaces_extractions_and_keeps_articles(fresh_db: Store) -> N
     assert fresh_db.table_counts()["extractions"] == 3
     assert fresh_db.table_counts()["change_sources"] == 4
     assert {t: table_rows(url, t) for t in before} == before
+
+
+def test_schema_doc_describes_every_table_column_and_view() -> None:
+    from pathlib import Path
+
+    from floorcross.store.models import VIEWS, Base
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "schema.md").read_text("utf-8")
+    for table in Base.metadata.tables.values():
+        section = doc.split(f"### {table.name}\n", 1)
+        assert len(section) == 2, f"docs/schema.md has no section for {table.name}"
+        body = section[1].split("\n### ", 1)[0]
+        for column in table.columns:
+            assert f"`{column.name}`" in body, f"docs/schema.md: {table.name}.{column.name}"
+    for view in VIEWS:
+        assert f"### {view}\n" in doc
