@@ -85,7 +85,10 @@ class _Prepared:
         changes = fold_references(ctx, rejoins_as_readmissions(changes))
         events = build_events(ctx, changes, councils)
         attach_quotes(ctx, events)
-        composition = find_composition(ctx, councils)
+        event_councils = [e.council for e in events if e.council and e.status == "new"] or \
+            [e.council for e in events if e.council]
+        default = max(set(event_councils), key=event_councils.count) if event_councils else None
+        composition = find_composition(ctx, councils, default)
         return ArticleRecord(doc=self.doc, published=self.published, relevant=bool(events),
                              events=events, composition=composition)
 

@@ -25,7 +25,7 @@ _COUNCIL_NAME_RE = re.compile(
 _PLACE_COUNCILLOR_RE = re.compile(
     rf"(?<![\w-])(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+|under\s+)?{_CAP}){{0,3}})(?:['’]s)?\s+"
     r"(?:(?:city|borough|district|county|town|council|directly|elected|labour|conservative|tory|lib\s+dem|green|reform)\s+)*"
-    r"(?:councillors?|councilors?|cllrs?|council\b|mayor|seats\b|authority)",
+    r"(?:councillors?|councilors?|cllrs?|council\b|mayor|seats\b|authority|cabinet\b)",
     re.IGNORECASE,
 )
 _ROUNDUP_RE = re.compile(rf"(?m)^(?P<place>{_CAP}(?:\s+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}}):\s")
@@ -64,6 +64,7 @@ def find_councils(ctx: ArticleContext) -> list[CouncilMention]:
     def add(start: int, end: int, name: str) -> None:
         if any(start < e and end > s for s, e in taken):
             return
+        name = re.sub(r"['’]s$", "", name)
         council = gaz.council_by_name(name) or gaz.council_by_name(name.title())
         if council is None:
             return
@@ -85,7 +86,7 @@ def find_councils(ctx: ArticleContext) -> list[CouncilMention]:
         add(match.start("place"), match.end("place"), match.group("place"))
     for regex in (_PLACE_COUNCILLOR_RE, _IN_PLACE_RE):
         for match in regex.finditer(text, ctx.body_start):
-            place = match.group("place")
+            place = re.sub(r"['’]s$", "", match.group("place"))
             words = place.split()
             # Suffixes ("Three more Ashfield District") and prefixes ("Leicester and Benjamin Gray").
             spans = [(i, len(words)) for i in range(len(words))] + [(0, j) for j in range(len(words) - 1, 0, -1)]
@@ -210,8 +211,22 @@ def _dominant_council(ctx: ArticleContext, councils: list[CouncilMention], perso
     return distinct[leaders[0]] if len(leaders) == 1 else None
 
 
+_ROLE_AFTER = re.compile(
+    r"\s*,\s+(?:the\s+|a\s+|who\s+(?:is|was|has\s+been|had\s+been)\s+(?:the\s+|a\s+)?)?")
+_ROLE_CLAUSE = re.compile(r"\s*,\s+who\s+[^,;.]{0,80}?\b(?:and\s+)?(?:is|was|has\s+been|serves\s+as|served\s+as)\s+(?:the\s+|a\s+)?")
+
+
 def role_of(ctx: ArticleContext, person: int) -> str | None:
-    """A position the person held, from phrases right next to their name."""
+    """A position the person held, from phrases right next to their name ("Cllr X, deputy leader
+    of the council", "council leader Y", "Z, who represents Hulton and is deputy leader of the
+    Conservative group") or from a description resolved to them ("The leader of Pendle Borough
+    Council has left ...")."""
+    for lo, hi in ctx.descriptions.get(person, []):
+        phrase = re.sub(r"^(?:[A-Z][\w-]*['’]s|the|The|this|This)\s+", "", ctx.text[lo:hi])
+        for regex in _role_rules():
+            hit = regex.match(phrase)
+            if hit:
+                return _clean_role(hit.group("role"))
     for m in ctx.people[person].mentions:
         if ctx.in_quote(m.span_start):
             continue
@@ -219,17 +234,22 @@ def role_of(ctx: ArticleContext, person: int) -> str | None:
         if sentence is None:
             continue
         before = ctx.text[max(sentence.start, m.span_start - 90) : m.span_start]
-        after = ctx.text[m.end : min(sentence.end, m.end + 120)]
+        after = ctx.text[m.end : min(sentence.end, m.end + 160)]
         for regex in _role_rules():
             hit = regex.search(before)
-            if hit and re.fullmatch(r"\s*(?:[A-Z][\w-]*\s+){0,3}(?:Cllr\s+|Councillor\s+|Coun\s+)?", before[hit.end():] ):
+            if hit and re.fullmatch(r"\s*(?:[A-Z][\w-]*\s+){0,3}(?:Cllr\s+|Councillor\s+|Coun\s+)?", before[hit.end():]):
                 return _clean_role(hit.group("role"))
-            hit = re.match(r"\s*,\s+(?:the\s+|a\s+|who\s+(?:is|was|has\s+been)\s+(?:the\s+)?)?(?:(?:[A-Z][\w-]*|[a-z]+)\s+){0,2}?", after)
-            if hit:
-                rest = after[hit.end():]
-                role = regex.match(rest)
-                if role:
-                    return _clean_role(role.group("role"))
+            for lead in (_ROLE_AFTER, _ROLE_CLAUSE):
+                opening = lead.match(after)
+                if not opening:
+                    continue
+                rest = after[opening.end():]
+                # Up to two words may come first ("the council's cabinet member for ...").
+                starts = [0] + [m.end() for m in re.finditer(r"[\w'’-]+\s+", rest)][:2]
+                for start in starts:
+                    role = regex.match(rest[start:])
+                    if role:
+                        return _clean_role(role.group("role"))
     return None
 
 

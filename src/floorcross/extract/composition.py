@@ -93,8 +93,12 @@ def _value(word: str) -> int | None:
     return number_words().get(word)
 
 
-def find_composition(ctx: ArticleContext, councils: list[CouncilMention]) -> list[CompositionStatement]:
-    """Seat counts stated in the article, one per party, with the sentence that states them."""
+def find_composition(ctx: ArticleContext, councils: list[CouncilMention],
+                     default_council: str | None = None) -> list[CompositionStatement]:
+    """Seat counts stated in the article, one per party, with the sentence that states them.
+
+    ``default_council`` (the council of the article's changes) is used when no council is named.
+    """
     found: dict[str, CompositionStatement] = {}
     for sentence in ctx.sentences:
         if sentence.start < ctx.body_start:
@@ -119,13 +123,13 @@ def find_composition(ctx: ArticleContext, councils: list[CouncilMention]) -> lis
                     if party.name in found:
                         continue
                     found[party.name] = CompositionStatement(
-                        council=_council_for(ctx, sentence.start, councils),
+                        council=_council_for(ctx, sentence.start, councils) or default_council,
                         party=party.name,
                         seats=seats,
                         date=ctx.published,
                         evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],
                     )
-        _pronoun_counts(ctx, sentence, masked, councils, found)
+        _pronoun_counts(ctx, sentence, masked, councils, found, default_council)
     return list(found.values())
 
 
@@ -138,7 +142,8 @@ def _ambiguous_independent(party: PartyMention) -> bool:
     return party.name == "Independent" and party.surface.islower() and party.surface.endswith("s") is False
 
 
-def _pronoun_counts(ctx: ArticleContext, sentence, masked: str, councils, found: dict) -> None:
+def _pronoun_counts(ctx: ArticleContext, sentence, masked: str, councils, found: dict,
+                    default_council: str | None) -> None:
     """"It currently has 14 councillors." after naming a local group."""
     match = re.match(rf"^\s*(?:It|The\s+group)\s+(?:now\s+|currently\s+)?has\s+(?P<n>{_num()})\s+{_SEATS}", masked)
     if not match:
@@ -150,7 +155,7 @@ def _pronoun_counts(ctx: ArticleContext, sentence, masked: str, councils, found:
     if seats is None:
         return
     found[prior[-1].name] = CompositionStatement(
-        council=_council_for(ctx, sentence.start, councils), party=prior[-1].name, seats=seats,
+        council=_council_for(ctx, sentence.start, councils) or default_council, party=prior[-1].name, seats=seats,
         date=ctx.published, evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
 
 

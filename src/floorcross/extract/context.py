@@ -34,8 +34,12 @@ class ArticleContext:
     mentions: list[PersonMention]
     dates: list[DateMention]
     masked: dict[int, str] = field(default_factory=dict)
-    # Descriptions the rules resolved to a person ("The Heston East councillor"): person -> spans.
+    # Descriptions the rules resolved to a person as the subject of a change ("The Heston East
+    # councillor has ..."): person -> spans.
     descriptions: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # Weaker: sentence-opening descriptions taken to mean the person in focus ("The Derwent ward
+    # councillor was first elected in 2007"); used for the ward, not for the role.
+    references: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     # Trigger matches per sentence index, computed once (see triggers.find_atoms).
     atoms: dict[int, list] = field(default_factory=dict)
 
@@ -60,7 +64,7 @@ class ArticleContext:
     def spans_of(self, person: int) -> list[tuple[int, int]]:
         """Where the text refers to a person: their mentions and descriptions resolved to them."""
         spans = [(m.span_start, m.end) for m in self.people[person].mentions]
-        return sorted(spans + self.descriptions.get(person, []))
+        return sorted(spans + self.descriptions.get(person, []) + self.references.get(person, []))
 
     def mask(self, sentence: Sentence) -> str:
         """The sentence with parties, people and quoted speech masked (same length)."""

@@ -103,7 +103,7 @@ class Resolver:
         desc = _DEF_DESC_RE.match(masked)
         if desc and self.focus is not None and PERSON_CHAR not in desc.group(0):
             span = (sentence.start + desc.start(), sentence.start + desc.end())
-            spans = self.ctx.descriptions.setdefault(self.focus, [])
+            spans = self.ctx.references.setdefault(self.focus, [])
             if span not in spans:
                 spans.append(span)
         lead = re.match(rf"^[\W_]*(?:[A-Z][\w-]*\s+){{0,3}}?({_W}+)", masked)

@@ -110,7 +110,7 @@ def ward_of(ctx: ArticleContext, person: int, councils: list[Council]) -> str | 
         sentence = ctx.sentence_at(span_start)
         if sentence is not None and not ctx.in_quote(span_start):
             spans.append((sentence, span_start - sentence.start, span_end - sentence.start))
-    descriptions = set(ctx.descriptions.get(person, []))
+    descriptions = set(ctx.descriptions.get(person, []) + ctx.references.get(person, []))
     for sentence, rel, rel_end in spans:
         if (sentence.start + rel, sentence.start + rel_end) in descriptions:
             inside = ctx.mask(sentence)[rel:rel_end]
