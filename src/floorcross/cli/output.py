@@ -51,12 +51,17 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 @contextlib.contextmanager
 def handled() -> Iterator[None]:
     """Turn the store's own errors into one line and exit status 2 (never a traceback)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from floorcross.store import StoreError
 
     try:
         yield
     except StoreError as exc:
         raise fail(str(exc)) from None
+    except SQLAlchemyError as exc:  # e.g. still locked after the busy timeout
+        detail = getattr(exc, "orig", None) or exc
+        raise fail(f"database error: {str(detail).splitlines()[0]}") from None
     except BrokenPipeError:
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

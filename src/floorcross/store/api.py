@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
+from alembic.util import CommandError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -428,11 +429,15 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     chosen = database_url(url)
     engine = make_engine(chosen)
     if migrate:
+        shown = make_url(chosen).render_as_string(hide_password=True)
         try:
             upgrade(engine)
         except OperationalError as exc:
             engine.dispose()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            shown = make_url(chosen).render_as_string(hide_password=True)
             raise StoreError(f"cannot open database {shown}: {reason}") from exc
+        except CommandError as exc:  # e.g. a revision this version of floorcross does not know
+            engine.dispose()
+            raise StoreError(f"cannot upgrade database {shown}: {exc} (is it from a newer "
+                             "floorcross?)") from exc
     return Store(engine)
