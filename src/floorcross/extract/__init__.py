@@ -56,6 +56,23 @@ def nlp_windows(text: str, sentences: Sequence[Sentence], body_start: int,
     return windows
 
 
+def _widen(windows: list[tuple[int, int]], sentences: Sequence[Sentence], after: int) -> list[tuple[int, int]]:
+    """The windows stretched over the ``after`` sentences that follow each, merged."""
+    wanted: set[int] = set()
+    for start, end in windows:
+        inside = [s.index for s in sentences if start <= s.start < end]
+        if inside:
+            wanted.update(range(min(inside), max(inside) + after + 1))
+    spans: list[tuple[int, int]] = []
+    for i in sorted(i for i in wanted if i < len(sentences)):
+        s = sentences[i]
+        if spans and i - 1 in wanted:
+            spans[-1] = (spans[-1][0], s.end)
+        else:
+            spans.append((s.start, s.end))
+    return spans
+
+
 class _Prepared:
     """An article split and scanned, waiting for its NER results."""
 
@@ -69,13 +86,15 @@ class _Prepared:
         self.quotes = quote_spans(text, body_start)
         self.parties = find_parties(text, body_start)
         self.windows = nlp_windows(text, self.sentences, body_start, self.parties, self.quotes)
+        self.date_windows = _widen(self.windows, self.sentences, 2)
 
     def finish(self, ents: list[Entity]) -> ArticleRecord:
         text = self.text
         quotes, parties = self.quotes, self.parties
         people, mentions = find_people(text, self.body_start, ents, parties, quotes)
-        # Dates matter only where changes are stated: the windows the NER saw.
-        dates = [d for start, end in self.windows for d in find_dates(text, self.published, start, end)]
+        # Dates matter only where changes are stated and in the sentences that follow them
+        # ("... said last night that she had lost patience").
+        dates = [d for start, end in self.date_windows for d in find_dates(text, self.published, start, end)]
         ctx = ArticleContext(text, self.body_start, self.published, self.sentences, quotes,
                              parties, people, mentions, dates)
         councils = find_councils(ctx)

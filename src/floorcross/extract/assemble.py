@@ -194,7 +194,7 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
                     change.to_party = acting_party(ctx, change.raws[0].first, person)
                 previous_to = change.to_party
         news = [c for c in items if not c.background]
-        _date_from_statements(news, completions)
+        _date_from_statements(ctx, news, completions)
         if news:
             latest = max(news, key=lambda c: (c.date or "", _KIND_ORDER[c.kind], c.order))
             for change in news:
@@ -203,17 +203,43 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
     _settle_recent(changes)
 
 
-def _date_from_statements(news: list[Change], completions: list[Completion]) -> None:
-    """A change told without a date takes the day the text says it was made or announced
-    ("confirmed the move on Wednesday", "told colleagues last night he would sit as an independent")."""
+_DAY_KINDS = {"today", "yesterday", "last_night", "weekday", "weekday_date", "day_month", "month_day"}
+_TOLD = re.compile(
+    r"\b(?:said|says|told|tells|announced|confirmed|wrote|revealed|informed|was\s+told|were\s+told|"
+    r"made\s+the\s+announcement|announcing|confirming)\b", re.IGNORECASE)
+
+
+def _date_from_statements(ctx: ArticleContext, news: list[Change], completions: list[Completion]) -> None:
+    """A change told without a date takes the day the text says it was made or announced:
+    "confirmed the move on Wednesday", "told colleagues last night he would sit as an
+    independent", "Cllr X, who represents Y, said last night that ..." (in the few sentences
+    after the change is stated, said of the same person)."""
     for change in news:
         if change.date is not None:
             continue
         dated = [c for c in completions if c.person == change.person and c.date and c.date.value]
         if dated:
             first = change.sentences[0].index
-            near = min(dated, key=lambda c: abs(c.sentence.index - first))
-            change.date = near.date.value
+            change.date = min(dated, key=lambda c: abs(c.sentence.index - first)).date.value
+            continue
+        change.date = _announcement_day(ctx, change)
+
+
+def _announcement_day(ctx: ArticleContext, change: Change) -> str | None:
+    first = change.sentences[0].index
+    spans = ctx.spans_of(change.person)
+    for sentence in ctx.sentences[first : first + 4]:
+        about = any(sentence.start <= s < sentence.end for s, _ in spans) or re.match(
+            r"\s*(?:He|She|They|The\s+(?:couple|pair|trio|two|three|four|councillors?))\b", sentence.text)
+        if not about or ctx.in_quote(sentence.start):
+            continue
+        for told in _TOLD.finditer(sentence.text):
+            at = sentence.start + told.start()
+            for d in ctx.dates_in(sentence.start, sentence.end):
+                if d.kind in _DAY_KINDS and d.value and not ctx.in_quote(d.start) and \
+                        -40 <= d.start - at <= 60:
+                    return d.value
+    return None
 
 
 def _main_destination(changes: list[Change]) -> str | None:

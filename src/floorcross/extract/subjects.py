@@ -51,7 +51,7 @@ def group_phrase_regex() -> re.Pattern[str]:
 
 _DEF_GROUP_RE = re.compile(
     rf"(?<![\w-])(?:the|these|those)\s+(?:(?:remaining|rebel|two|three|four|five|six|seven|eight|nine|ten|{_P}+|[a-z-]+)\s+){{0,3}}"
-    r"(?:councillors|members|MPs|representatives|rebels|defectors|group)(?![\w-])",
+    r"(?:councillors|members|MPs|representatives|rebels|defectors|group|trio|pair|couple|duo|quartet)(?![\w-])",
     re.IGNORECASE,
 )
 _INDEF_DESC_RE = re.compile(
