@@ -63,7 +63,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
             rf"(?!\s+(?:quit|resign|defect|join|leave|left|walk|switch|cross|form)\w*)"
         ),
         # "Labour on 18", "the Lib Dems are on 29", "Labour's 29", "the Conservatives 12"
-        rf"{party}\s+(?:are\s+|is\s+|now\s+)?on\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes))",
+        rf"{party}\s+(?:are\s+|is\s+|now\s+)?on\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes|(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)))",
         rf"{party}['’]s?\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes|\w))",
         rf"(?:and|,)\s+{party}\s+(?P<n>\d{{1,3}})(?![\d%.])",
         # "Labour now has 43 councillors", "the Conservatives now hold 25 seats and Labour have 19"
@@ -77,7 +77,7 @@ _EXCLUDE = re.compile(
     r"\b(?:cabinet|coalition|would|could|might|if|likely|expected|to\s+start\s+with|had\s+\d|were\s+only|"
     r"MPs?|votes?|vote\s+share|poll|polls|polling|per\s*cent|%|by-election|candidates?|"
     r"target|needs?|needed|up\s+from\s+\w+\s+at\s+the|mailing|members\s+of\s+the\s+public|"
-    r"since\s+\d{4}|in\s+\d{4}|over\s+\d|more\s+than\s+\d|people|residents|jobs|homes)\b",
+    r"since\s+\d{4}|in\s+\d{4}|over\s+\d|more\s+than\s+\d|people|residents|jobs|homes|committee|panel|board)\b",
     re.IGNORECASE,
 )
 _CONTEXT = re.compile(
