@@ -23,7 +23,7 @@ _COUNCIL_NAME_RE = re.compile(
     rf"|{_CAP}(?:,?\s+(?:and\s+|upon\s+|on\s+|under\s+|le\s+|with\s+|of\s+)?{_CAP}){{0,6}}\s+{_COUNCIL_SUFFIX})(?![\w-])"
 )
 _PLACE_COUNCILLOR_RE = re.compile(
-    rf"(?<![\w-])(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+|under\s+)?{_CAP}){{0,3}})(?:['’]s)?\s+"
+    rf"(?<![\w-])(?P<place>(?-i:{_CAP}(?:[ \t-]+(?:and[ \t]+|upon[ \t]+|on[ \t]+|under[ \t]+)?{_CAP}){{0,3}}))(?:['’]s)?\s+"
     r"(?:(?:city|borough|district|county|town|council|directly|elected|labour|conservative|tory|lib\s+dem|green|reform)\s+)*"
     r"(?:councillors?|councilors?|cllrs?|council\b|mayor|seats\b|authority|cabinet\b)",
     re.IGNORECASE,
