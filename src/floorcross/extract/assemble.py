@@ -20,13 +20,14 @@ from floorcross.extract.attributes import (
     party_of,
     role_of,
 )
-from floorcross.extract.context import ArticleContext
+from floorcross.extract.context import PARTY_CHAR, ArticleContext
 from floorcross.extract.events import Completion, RawEvent, acting_party
 from floorcross.extract.segment import Sentence
 from floorcross.extract.wards import ward_of
 from floorcross.normalise.dates import date_precision
 from floorcross.records import Event, Evidence
 
+_P = re.escape(PARTY_CHAR)
 _KIND_ORDER = {"suspension": 0, "expulsion": 1, "defection": 2, "readmission": 3}
 
 
@@ -289,13 +290,20 @@ def _precedes(a: Change, b: Change, published: str | None = None) -> bool:
     return False
 
 
+_ROUNDUP_ITEM = re.compile(r"^[A-Z][\w'’ &-]{2,40}:\s")
+
+
 def _settle_recent(changes: list[Change]) -> None:
-    """"quit Labour last month": background when the article has fresher news, else the news."""
+    """"quit Labour last month": background when the article has fresher news, else the news.
+    An item of a round-up ("Dudley: X crossed to the Conservatives last month.") is news of its own."""
     fresh = [c for c in changes if not c.background and not any(r.recent_cue for r in c.raws)]
     if not fresh:
         return
     for change in changes:
-        if not change.background and change not in fresh:
+        if change.background or change in fresh:
+            continue
+        roundup = all(_ROUNDUP_ITEM.match(s.text) for s in change.sentences)
+        if not roundup or any(f.person == change.person for f in fresh):
             change.background = True
 
 
@@ -327,12 +335,21 @@ def _party_before(ctx: ArticleContext, change: Change) -> str | None:
         return before[-1].name
     if named:
         return named[0].name
-    # "first elected as an independent in 2014, and joined the UUP in 2016"
+    # "first elected as an independent in 2014, and joined the UUP in 2016", "Hannah was
+    # elected as a Liberal Democrat and ..."
     for span_start, _ in ctx.spans_of(change.person):
         sentence = ctx.sentence_at(span_start)
-        if sentence and sentence.start <= first.start and re.search(
+        if sentence is None:
+            continue
+        if sentence.start <= first.start and re.search(
                 r"\bas\s+an\s+independent\b", ctx.text[sentence.start : first.start], re.IGNORECASE):
             return "Independent"
+        masked = ctx.mask(sentence)
+        elected = re.search(rf"\belected\s+(?:as\s+an?\s+|for\s+(?:the\s+)?)({_P}+)", masked)
+        if elected:
+            party = ctx.party_at(sentence.start + elected.start(1), sentence.start + elected.end(1))
+            if party and party.name != change.to_party:
+                return party.name
     return None
 
 

@@ -384,10 +384,16 @@ def _more_mentions(text: str, body_start: int, people: list[Person], mentions: l
     taken = [(m.span_start, m.end) for m in mentions if not m.hidden]
     taken += [(p.start, p.end) for p in parties]
     owners: dict[str, list[Person]] = {}
+    firsts = [p.name.split()[0] for p in people if len(p.name.split()) >= 2]
     for person in people:
         forms = set(person.names)
         if any(len(n.split()) >= 2 for n in forms):
             forms.add(surname(person.name))
+            first = person.name.split()[0]
+            # "Hannah was elected as a Liberal Democrat": a first name only one person has.
+            if firsts.count(first) == 1 and first not in _NOT_NAME_WORDS and len(first) >= 4 \
+                    and not title_info(first):
+                forms.add(first)
         for form in forms:
             if form not in _NOT_NAME_WORDS and len(form) >= 3:
                 owners.setdefault(form, []).append(person)
