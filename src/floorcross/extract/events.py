@@ -236,10 +236,62 @@ def _raw_event(ctx: ArticleContext, group: list[Atom], person: int, subject: Sub
         event.date = next((d for d in ctx.dates_in(named.start, named.end)
                            if d.kind in {"today", "yesterday", "last_night", "weekday", "weekday_date", "day_month", "month_day"}
                            and not ctx.in_quote(d.start)), None)
+    if event.date is None:
+        event.date = _relative_to_previous(ctx, group)
     event.background_cue = _background_cue(ctx, group)
     event.recent_cue = _recent_cue(ctx, group)
     return event
 
+
+_LATER_RE = re.compile(
+    r"\b(?:(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|several)\s+"
+    r"(?P<unit>days?|weeks?|months?|years?)\s+later|later\s+that\s+(?P<same>year|month)|"
+    r"the\s+following\s+(?P<next>year|month))\b", re.IGNORECASE)
+
+
+def _relative_to_previous(ctx: ArticleContext, group: list[Atom]) -> DateMention | None:
+    """"suspended in 2020 ... and had it restored three months later": a date counted from the
+    change stated before it in the same sentence."""
+    sentence = group[0].sentence
+    lo, hi = _scope(ctx, group)
+    later = _LATER_RE.search(ctx.text, group[-1].end, min(hi, group[-1].end + 60)) or \
+        _LATER_RE.search(ctx.text, max(lo, group[0].start - 40), group[0].start)
+    if later is None:
+        return None
+    earlier = [a for a in find_atoms(ctx, sentence) if a.end <= group[0].start]
+    if not earlier:
+        return None
+    base = _event_date(ctx, [earlier[-1]])
+    if base is None or base.value is None:
+        return None
+    value = _shift(base.value, later)
+    if value is None:
+        return None
+    return DateMention(later.start(), later.end(), later.group(0), "relative", value, base.explicit_year)
+
+
+def _shift(value: str, later: re.Match[str]) -> str | None:
+    year = int(value[:4])
+    month = int(value[5:7]) if len(value) >= 7 else None
+    if later.group("same"):
+        return value[:4] if later.group("same").lower() == "year" or month is None else value[:7]
+    if later.group("next"):
+        if later.group("next").lower() == "year":
+            return f"{year + 1:04d}"
+        return None if month is None else (f"{year + (month // 12):04d}-{month % 12 + 1:02d}")
+    unit = later.group("unit").lower().rstrip("s")
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+    n_text = later.group("n").lower()
+    n = int(n_text) if n_text.isdigit() else words.get(n_text, 1)
+    if unit == "year":
+        return f"{year + n:04d}"
+    if month is None:
+        return f"{year:04d}"  # counted from a year alone: the year is all the text allows
+    if unit == "month":
+        total = year * 12 + (month - 1) + n
+        return f"{total // 12:04d}-{total % 12 + 1:02d}"
+    return value[:7]
 
 def _slot_party(ctx: ArticleContext, slot: PartySlot | None, atom: Atom) -> str | None:
     if slot is None:
@@ -382,9 +434,11 @@ def _date_belongs_elsewhere(ctx: ArticleContext, date: DateMention) -> bool:
         return True
     before = before[-40:]
     return bool(re.search(
-        r"(?:elected|re-elected|represented|served|serving|councillor|member|mp|leader|mayor|born|"
-        r"age|aged|founded|established|selected|won|since|who has been|has been)\s*(?:\w+\s+){0,3}$",
-        before)) and not re.search(r"(?:suspended|expelled|defected|joined|left|quit|resigned)\s+(?:\w+\s+){0,3}$", before)
+        r"\b(?:elected|re-elected|represented|served|serving|councillor|member|mp|leader|mayor|born|"
+        r"age|aged|founded|established|selected|won|since|who has been|has been)\s+(?:\w+\s+){0,3}$",
+        before)) and not re.search(
+            r"\b(?:suspended|expelled|defected|joined|left|quit|resigned|restored|readmitted|reinstated|lifted)\s+(?:\w+\s+){0,3}$",
+            before)
 
 
 def _cue_window(ctx: ArticleContext, group: list[Atom]) -> str:

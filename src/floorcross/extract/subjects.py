@@ -51,7 +51,7 @@ def group_phrase_regex() -> re.Pattern[str]:
 
 _DEF_GROUP_RE = re.compile(
     rf"(?<![\w-])(?:the|these|those)\s+(?:(?:remaining|rebel|two|three|four|five|six|seven|eight|nine|ten|{_P}+|[a-z-]+)\s+){{0,3}}"
-    r"(?:councillors|members|MPs|representatives|rebels|defectors|group|trio|pair|couple|duo|quartet)(?![\w-])",
+    r"(?:councillors|members|MPs|representatives|rebels|defectors|trio|pair|couple|duo|quartet)(?![\w-])",
     re.IGNORECASE,
 )
 _INDEF_DESC_RE = re.compile(
@@ -81,14 +81,23 @@ class Resolver:
     ctx: ArticleContext
     focus: int | None = None
     groups: list[tuple[int | None, list[int]]] = field(default_factory=list)
+    last: tuple[int, Subject] | None = None  # (sentence index, subject) of the last trigger
 
     # -- public -----------------------------------------------------------------------------
     def subject(self, atom: Atom) -> Subject:
         sentence = atom.sentence
         masked = self.ctx.mask(sentence)
         rel_start, rel_end = atom.start - sentence.start, atom.end - sentence.start
-        found = self._by_role(atom, masked, rel_start, rel_end)
+        coordinated = re.search(r",?\s+and\s+(?:(?:was|were|has|have|had|been|then|later|subsequently|is|are)\s+)*$",
+                                masked[:rel_start])
+        if coordinated and self.last and self.last[0] == sentence.index and not re.search(
+                f"{_W}", masked[coordinated.start():rel_start]):
+            # "He was suspended in March 2019 ..., and was readmitted in May": the same subject.
+            found = Subject(list(self.last[1].people), self.last[1].via)
+        else:
+            found = self._by_role(atom, masked, rel_start, rel_end)
         if found.people:
+            self.last = (sentence.index, found)
             if len(found.people) == 1:
                 self.focus = found.people[0]
             elif found.via != "group":

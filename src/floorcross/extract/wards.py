@@ -28,7 +28,7 @@ _AFTER = [
     rf"\A\s*\(\s*{_NAME}{_WARD_WORD}?\s*\)",
     (
         rf"(?:represents?|representing|represented|re-elected\s+to\s+represent|elected\s+to\s+represent|"
-        rf"member\s+for|councillors?\s+for|representative\s+for|sits?\s+for|sat\s+for|"
+        rf"member\s+for|councillors?\s+for|representative\s+for|candidate\s+for|sits?\s+for|sat\s+for|"
         rf"(?:is|was|were|been)\s+(?:first\s+|re-?)?elected\s+(?:for\s+{_P}+\s+)?(?:in|for))\s+(?:the\s+)?{_NAME}{_WARD_WORD}?"
     ),
     rf"\bof\s+{_NAME}{_WARD_WORD}",
@@ -47,7 +47,7 @@ _NEEDS_GAZETTEER = {len(_BEFORE) - 1}
 # Inside a description resolved to a person ("The Poets ward councillor", "The councillor for X").
 _INSIDE = [
     rf"(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}?{_NAME}(?:{_WARD_WORD})?\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr|member)\b",
-    rf"(?:councillor|member|representative)\s+for\s+(?:the\s+)?{_NAME}{_WARD_WORD}?",
+    rf"(?:councillor|member|representative|candidate)\s+for\s+(?:the\s+)?{_NAME}{_WARD_WORD}?",
 ]
 _GROUP_REF = re.compile(
     rf"^(?:The\s+(?:couple|pair|duo|trio|two|three|four|five|six)|They|Both)\b[^.]{{0,30}}?"

@@ -1,0 +1,111 @@
+"""The extractor against articles we wrote ourselves, record by record.
+
+Every fixture under ``tests/fixtures/articles`` and every bundled example under
+``examples/articles`` has a gold file in the corpus format. Each test extracts one article and
+compares the whole record: relevance, the number of events, every field of every event (gold
+lists of acceptable values count as in FORMAT.md), and every seat-count statement. Evidence must
+be exact slices of the text.
+
+Fixtures the extractor does not yet get exactly right are listed in ``KNOWN_GAPS`` with the
+reason; they run as strict expected failures, so fixing one makes its test fail until it is
+removed from the list.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from floorcross import extract_article
+from floorcross.evaluate import FIELDS, field_ok, match_events
+from floorcross.records import ArticleRecord
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = [ROOT / "tests" / "fixtures" / "articles", ROOT / "examples" / "articles"]
+
+KNOWN_GAPS: dict[str, str] = {
+    "f005_whip_removed_this_morning": "a role is read per person, not per change: the 2020 "
+    "suspension is given the role held today",
+    "f009_mp_defects_to_reform_on_4_may": "'parliamentary private secretary' is not among the roles",
+    "f035_readmitted_after_expulsion_last_month": "'had her membership restored last month' beside "
+    "'has been readmitted' is taken for an earlier chapter, so the readmission comes out as background",
+}
+
+
+def _cases() -> list[Path]:
+    return sorted(p for folder in FOLDERS for p in folder.glob("*.gold.json"))
+
+
+def _params() -> list:
+    params = []
+    for gold in _cases():
+        doc = gold.name[: -len(".gold.json")]
+        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[doc])] if doc in KNOWN_GAPS else []
+        params.append(pytest.param(gold, id=doc, marks=marks))
+    return params
+
+
+def differences(record: ArticleRecord, gold: dict, text: str) -> list[str]:
+    """Every way the extracted record differs from the gold one (empty when they agree)."""
+    predicted = record.to_json_dict()
+    problems: list[str] = []
+    if predicted["doc"] != gold["doc"]:
+        problems.append(f"doc {predicted['doc']!r} != {gold['doc']!r}")
+    if predicted["published"] != gold["published"]:
+        problems.append(f"published {predicted['published']!r} != {gold['published']!r}")
+    if predicted["relevant"] != gold["relevant"]:
+        problems.append(f"relevant {predicted['relevant']} != {gold['relevant']}")
+    events, gold_events = predicted["events"], gold["events"]
+    pairs = match_events(events, gold_events)
+    matched_p = {i for i, _ in pairs}
+    matched_g = {j for _, j in pairs}
+    for i, event in enumerate(events):
+        if i not in matched_p:
+            problems.append(f"unexpected event {event['kind']} of {event['person']}")
+    for j, event in enumerate(gold_events):
+        if j not in matched_g:
+            problems.append(f"missing event {event['kind']} of {event['person']}")
+    for i, j in pairs:
+        for name in FIELDS:
+            if not field_ok(name, events[i].get(name), gold_events[j].get(name)):
+                problems.append(f"{gold_events[j]['person']} {gold_events[j]['kind']}: {name} "
+                                f"{events[i].get(name)!r} != {gold_events[j].get(name)!r}")
+    for event in events:
+        if not event["evidence"]:
+            problems.append(f"{event['person']} {event['kind']}: no evidence")
+        for span in event["evidence"]:
+            if text[span["start"] : span["end"]] != span["text"]:
+                problems.append(f"{event['person']}: evidence is not a slice of the text")
+    problems += _composition_differences(predicted["composition"], gold["composition"])
+    return problems
+
+
+def _composition_differences(predicted: list[dict], gold: list[dict]) -> list[str]:
+    problems: list[str] = []
+    remaining = list(gold)
+    for statement in predicted:
+        hit = next((g for g in remaining if g["party"] == statement["party"]
+                    and g["seats"] == statement["seats"]
+                    and field_ok("council", statement["council"], g["council"])
+                    and statement["date"] == g["date"]), None)
+        if hit is None:
+            problems.append(f"unexpected seat count {statement}")
+        else:
+            remaining.remove(hit)
+    problems += [f"missing seat count {g}" for g in remaining]
+    return problems
+
+
+@pytest.mark.parametrize("gold_path", _params())
+def test_fixture_record_is_exact(gold_path: Path) -> None:
+    text = gold_path.with_name(gold_path.name.replace(".gold.json", ".txt")).read_text(encoding="utf-8")
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    record = extract_article(text, doc=gold["doc"])
+    assert differences(record, gold, text) == []
+
+
+def test_there_are_enough_fixtures_of_our_own() -> None:
+    assert len(_cases()) >= 40
+    assert all(doc in {g.name[: -len(".gold.json")] for g in _cases()} for doc in KNOWN_GAPS)
