@@ -55,6 +55,9 @@ class Event(BaseModel):
     person: str
     office: Office = "councillor"
     council: str | None = None
+    # True when the text names only the ward and the council comes from the gazetteer
+    # (an extension to FORMAT.md; scorers ignore it).
+    council_inferred: bool = False
     ward: str | None = None
     from_party: str | None = None
     to_party: str | None = None

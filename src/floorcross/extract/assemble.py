@@ -413,7 +413,7 @@ def _date_value(ctx: ArticleContext, change: Change) -> str | None:
 
 def build_events(ctx: ArticleContext, changes: list[Change], councils: list[CouncilMention]) -> list[Event]:
     events: list[Event] = []
-    cache: dict[int, tuple[str, str | None, str | None, str | None]] = {}
+    cache: dict[int, tuple[str, str | None, bool, str | None, str | None]] = {}
     for change in sorted(changes, key=lambda c: c.order):
         person = change.person
         if person not in cache:
@@ -421,16 +421,17 @@ def build_events(ctx: ArticleContext, changes: list[Change], councils: list[Coun
             group_noun = next((_group_noun(r) for c in changes if c.person == person for r in c.raws if r.via == "group"), None)
             office = office_of(ctx, person, sentences, group_noun)
             ward = ward_of(ctx, person, list({c.council.gss: c.council for c in councils}.values()))
-            council, _inferred = council_of(ctx, person, councils, ward, office)
+            council, inferred = council_of(ctx, person, councils, ward, office)
             role = role_of(ctx, person)
-            cache[person] = (office, council, ward, role)
-        office, council, ward, role = cache[person]
+            cache[person] = (office, council, inferred, ward, role)
+        office, council, inferred, ward, role = cache[person]
         events.append(Event(
             kind=change.kind,
             status="background" if change.background else "new",
             person=ctx.people[person].name,
             office=office,
             council=council,
+            council_inferred=inferred,
             ward=ward,
             from_party=change.from_party,
             to_party=change.to_party if change.kind in {"defection", "readmission"} else None,
