@@ -37,6 +37,11 @@ demo: venv
 	@mkdir -p $(DEMO_OUT)
 	$(BIN)/floorcross extract examples/articles -o $(DEMO_OUT)/records.jsonl
 	$(BIN)/floorcross show $(DEMO_OUT)/records.jsonl
+	rm -rf $(DEMO_OUT)/inputs $(DEMO_OUT)/floorcross.db $(DEMO_OUT)/floorcross.db-wal $(DEMO_OUT)/floorcross.db-shm
+	$(BIN)/python scripts/demo_inputs.py --out $(DEMO_OUT)/inputs
+	$(BIN)/floorcross ingest examples/articles $(DEMO_OUT)/inputs --no-fetch --db $(DEMO_OUT)/floorcross.db
+	$(BIN)/floorcross changes --db $(DEMO_OUT)/floorcross.db
+	$(BIN)/floorcross person "Graham Tindale" --db $(DEMO_OUT)/floorcross.db
 
 test: venv
 	$(BIN)/pytest -q
