@@ -20,8 +20,9 @@ EXAMPLES = REPO_ROOT / "examples" / "articles"
 SUSPENSION = EXAMPLES / "ex02_suspension.txt"
 DEFECTION = FIXTURES / "f001_labour_to_independent_last_night.txt"
 FORMAT_KEYS = {"doc", "published", "relevant", "events", "composition"}
-EVENT_KEYS = {"kind", "status", "person", "office", "council", "ward", "from_party", "to_party",
-              "date", "role", "quotes", "evidence"}
+# FORMAT.md's event fields, plus council_inferred (the council was read off the ward).
+EVENT_KEYS = {"kind", "status", "person", "office", "council", "council_inferred", "ward", "from_party",
+              "to_party", "date", "role", "quotes", "evidence"}
 # A short story of our own, for stdin and the "good file" beside bad ones.
 STORY = (
     " date 2024-06-12\n"
