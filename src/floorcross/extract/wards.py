@@ -31,7 +31,7 @@ _AFTER = [
         rf"member\s+for|councillors?\s+for|representative\s+for|candidate\s+for|sits?\s+for|sat\s+for|"
         rf"(?:is|was|were|been)\s+(?:first\s+|re-?)?elected\s+(?:for\s+{_P}+\s+)?(?:in|for))\s+(?:the\s+)?{_NAME}{_WARD_WORD}?"
     ),
-    rf"\bof\s+{_NAME}{_WARD_WORD}",
+    rf"\b(?:of|for|in)\s+(?:the\s+)?{_NAME}{_WARD_WORD}",
     rf"\b(?:his|her|their)\s+{_NAME}\s+seat\b",
 ]
 # Phrases right before the name.
