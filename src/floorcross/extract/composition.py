@@ -46,7 +46,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         # "Labour, which took control last year, holds 31 of the 49 seats"
         rf"{party}\s*,\s+(?:which|who)\s+[^,;]{{3,80}},\s+(?:now\s+)?(?:has|have|holds?|hold)\s+(?P<n>{n})",
         # "Labour remains in control of the council with 48 of its 78 seats", "are left with 22"
-        rf"{party}\s+(?:remains?|stays?|is|are)\s+[^,.;]{{0,50}}?\bwith\s+(?P<n>{n})\s+of\s+(?:the|its|their)",
+        rf"{party}\s+(?:remains?|stays?|is|are)\s+[^,.;]{{0,50}}?\bwith\s+(?P<n>{n})\s+(?:of\s+(?:the|its|their)|{_SEATS})",
         rf"{party}\s*(?:,[^,;]{{3,60}},\s*)?(?:are|is)\s+(?:now\s+)?left\s+with\s+(?P<n>{n})",
         # "from 14 to 16 Labour councillors" / "Labour councillors ... from 14 to 16"
         rf"number\s+of\s+{party}\s+(?:[a-z]+\s+){{0,2}}?{_SEATS}?[^.;]{{0,60}}?\bfrom\s+{n}\s+to\s+(?P<n>{n})",
@@ -58,7 +58,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         # "four Conservatives", "29 Labour councillors", "10 for the Lib Dems", "one each for the Greens and Conservatives"
         rf"(?<![\d.,£$])(?P<n>{n})\s+(?:each\s+)?for\s+(?:the\s+)?(?P<party>{_P}+)(?:\s+and\s+(?:the\s+)?(?P<party2>{_P}+))?(?!{_P})",
         (
-            rf"(?<![\d.,£$])(?P<n>{n})\s+(?:sitting\s+|serving\s+|current\s+)?{party}(?:\s+{_SEATS})?(?!\s*(?:%|per\s*cent|votes))"
+            rf"(?<![\d.,£$])(?P<n>{n})\s+(?:sitting\s+|serving\s+|current\s+)?{party}(?:\s+{_SEATS})?+(?!\s*(?:%|per\s*cent|votes))"
             rf"(?![^.;]{{0,40}}\b(?:have|has|had)\s+(?:now\s+|all\s+)?(?:quit|resigned|defected|joined|left|been|formed|walked|switched|crossed))"
             rf"(?!\s+(?:quit|resign|defect|join|leave|left|walk|switch|cross|form)\w*)"
         ),
