@@ -350,6 +350,14 @@ def _party_before(ctx: ArticleContext, change: Change) -> str | None:
             party = ctx.party_at(sentence.start + elected.start(1), sentence.start + elected.end(1))
             if party and party.name != change.to_party:
                 return party.name
+    # Last resort: the party the story opens with ("X council's Conservative group has lost two
+    # more members to Reform UK"), when it is not where they went.
+    lede = sorted(_lede_sentences(ctx))
+    for p in ctx.parties:
+        if ctx.sentence_at(p.start) and ctx.sentence_at(p.start).index in lede and not ctx.in_quote(p.start) \
+                and p.name not in {"Independent", change.to_party} and change.kind == "defection" \
+                and any(r.via in {"group", "object"} or r.explicit_to for r in change.raws):
+            return p.name
     return None
 
 

@@ -180,7 +180,9 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
         named = [c for c in ward_councils if any(c.gss == cm.council.gss for cm in councils)]
         if len(named) == 1:
             return named[0].official_name, False
-        if len(ward_councils) == 1:
+        # A ward name that belongs to one council elsewhere in the country says nothing when the
+        # article is about another council ("Sutton West" division of Nottinghamshire).
+        if len(ward_councils) == 1 and not councils:
             return ward_councils[0].official_name, True
     dominant = _dominant_council(ctx, councils, person)
     if dominant is not None:
