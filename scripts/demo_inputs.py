@@ -18,8 +18,8 @@ import argparse
 import html
 import io
 import re
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -66,7 +66,7 @@ def feed(items: list[tuple[str, str | None, str, str]]) -> str:
     for url, published, headline, content in items:
         when = ""
         if published:
-            stamp = datetime.fromisoformat(published).replace(hour=9, tzinfo=timezone.utc)
+            stamp = datetime.fromisoformat(published).replace(hour=9, tzinfo=UTC)
             when = f"<pubDate>{format_datetime(stamp)}</pubDate>"
         entries.append(
             f"<item><title>{html.escape(headline)}</title><link>{url}</link><guid>{url}</guid>{when}"

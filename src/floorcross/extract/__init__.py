@@ -22,8 +22,8 @@ from floorcross.extract.context import ArticleContext
 from floorcross.extract.events import collect_events
 from floorcross.extract.people import find_people
 from floorcross.extract.quotes import attach_quotes
-from floorcross.extract.subjects import group_phrase_regex
 from floorcross.extract.segment import Sentence, parse_header, quote_spans, split_sentences
+from floorcross.extract.subjects import group_phrase_regex
 from floorcross.extract.triggers import find_atoms
 from floorcross.nlp import Entity, entities_many
 from floorcross.normalise.dates import find_dates
