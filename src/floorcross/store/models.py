@@ -278,3 +278,6 @@ CORE_TABLES: tuple[str, ...] = (
     "change_sources", "compositions", "corrections",
 )
 VIEWS: tuple[str, ...] = ("changes_view", "sources_view", "people_view")
+
+# Tables of later stages, registered on the same metadata (see each module's docstring).
+from floorcross.store import ledger_models as _ledger_models  # noqa: E402,F401
