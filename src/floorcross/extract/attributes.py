@@ -240,7 +240,12 @@ def role_of(ctx: ArticleContext, person: int) -> str | None:
         for regex in _role_rules():
             hit = regex.search(before)
             if hit and re.fullmatch(r"\s*(?:[A-Z][\w-]*\s+){0,3}(?:Cllr\s+|Councillor\s+|Coun\s+)?", before[hit.end():]):
-                return _clean_role(hit.group("role"))
+                role = hit.group("role")
+                # "Former Labour deputy leader of ...": 'former' before a party still applies.
+                if re.search(r"\b(?:[Ff]ormer|[Ee]x-)\s*(?:[A-Z][\w-]*\s+){0,2}$", before[:hit.start("role")]) \
+                        and not re.match(r"(?i)former\b", role):
+                    role = "former " + role
+                return _clean_role(role)
             for lead in (_ROLE_AFTER, _ROLE_CLAUSE):
                 opening = lead.match(after)
                 if not opening:

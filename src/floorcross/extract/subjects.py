@@ -59,7 +59,7 @@ _INDEF_DESC_RE = re.compile(
     re.IGNORECASE,
 )
 _DEF_DESC_RE = re.compile(
-    rf"^[\W_]*(?:[A-Z][A-Z ]+:\s*)?(?:the|this|(?:[A-Z][\w'’-]+\s+){{0,3}}[A-Z][\w-]+['’]s)\s+(?:[\w'’{_P}{_W}.,-]+\s+){{0,8}}?{_OFFICE_NOUN}(?:\s+(?:of|for)\s+[\w'’{_P}{_W} ,-]{{1,80}}?)?(?=,?\s+(?:who|has|have|had|was|is|says|said|will|announced|resigned|quit|left|joined|defected|\w+ed)\b)",
+    rf"^[\W_]*(?:[A-Z][A-Z ]+:\s*)?(?:the|this|(?:[A-Z][\w'’-]+\s+){{0,3}}[A-Z][\w-]+['’]s)\s+(?:[\w'’{_P}{_W}.,-]+\s+){{0,8}}?{_OFFICE_NOUN}(?:\s+(?:of|for)\s+[\w'’{_P}{_W} ,-]{{1,80}}?)?(?=,?\s+(?:who|has|have|had|was|is|says|said|will|announced|resigned|quit|left|joined|defected|told|tells|wrote|writes|spoke|insists|admits|explains|claims|\w+ed)\b)",
     re.IGNORECASE,
 )
 

@@ -15,6 +15,7 @@ import re
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
 from floorcross.normalise.councils import Council, gazetteer
+from floorcross.normalise.dates import MONTHS, WEEKDAYS
 
 _P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
 _CAP = r"[A-Z][\w'’&.-]*"
@@ -46,7 +47,7 @@ _BEFORE = [
 _NEEDS_GAZETTEER = {len(_BEFORE) - 1}
 # Inside a description resolved to a person ("The Poets ward councillor", "The councillor for X").
 _INSIDE = [
-    rf"(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}?{_NAME}(?:{_WARD_WORD})?\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr|member)\b",
+    rf"(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){{0,2}}?{_NAME}(?:{_WARD_WORD})?\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr|member)\b",
     rf"(?:councillor|member|representative|candidate)\s+for\s+(?:the\s+)?{_NAME}{_WARD_WORD}?",
 ]
 _GROUP_REF = re.compile(
@@ -85,7 +86,7 @@ def _choose(raw: str, councils: list[Council], strict: bool = False) -> str | No
     if not readings or strict:
         return None
     cut = re.split(r",\s+|\s+(?:on|in|for|at|of)\s+", readings[0])[0].strip()
-    if not cut or cut.lower() in _STOP:
+    if not cut or cut.lower() in _STOP or _is_date_word(cut):
         return None
     if re.search(r"Council|Party|Labour|Conservative|Borough|District|County|Parliament|Liberal|Green|Reform", cut):
         return None
@@ -93,6 +94,22 @@ def _choose(raw: str, councils: list[Council], strict: bool = False) -> str | No
     if council is not None and (council in councils or not gaz.councils_for_ward(cut)):
         return None  # a town or the council itself, not a ward
     return cut
+
+
+def _parties_masked(ctx: ArticleContext, start: int, end: int) -> str:
+    """The text of a description with only its parties masked (the sentence mask hides the
+    whole description, since it stands for a person)."""
+    chars = list(ctx.text[start:end])
+    for party in ctx.parties:
+        for i in range(max(party.start, start), min(party.end, end)):
+            chars[i - start] = PARTY_CHAR
+    return "".join(chars)
+
+
+def _is_date_word(text: str) -> bool:
+    """"re-elected in May", "elected in May 2023": months, weekdays and years are no ward."""
+    words = [w.lower().rstrip(".,").removesuffix("'s").removesuffix("’s") for w in text.split()]
+    return bool(words) and all(w in MONTHS or w in WEEKDAYS or w.isdigit() for w in words)
 
 
 def _same_list(masked: str, lo: int, hi: int) -> bool:
@@ -113,7 +130,7 @@ def ward_of(ctx: ArticleContext, person: int, councils: list[Council]) -> str | 
     descriptions = set(ctx.descriptions.get(person, []) + ctx.references.get(person, []))
     for sentence, rel, rel_end in spans:
         if (sentence.start + rel, sentence.start + rel_end) in descriptions:
-            inside = ctx.mask(sentence)[rel:rel_end]
+            inside = _parties_masked(ctx, sentence.start + rel, sentence.start + rel_end)
             for pattern in _INSIDE:
                 match = re.search(pattern, inside)
                 if match and (ward := _choose(match.group("ward"), councils)):
@@ -124,6 +141,32 @@ def ward_of(ctx: ArticleContext, person: int, councils: list[Council]) -> str | 
             ward = finder(masked, rel_end, councils) if finder is _ward_after else finder(masked, rel, councils)
             if ward:
                 return ward
+    return _unnamed_ward(ctx, spans, councils)
+
+
+# "ward Cllr Ali Hai", "an independent councillor for his ward": the ward is not named beside
+# the person, but a place in the same sentence may be one of the council's wards.
+_UNNAMED_BEFORE = re.compile(r"\bward\s+(?:(?:[Cc]ouncillor|[Cc]llr|[Cc]oun)\.?\s*)?$")
+_UNNAMED_AFTER = re.compile(r"\A[^.;]{0,80}?\b(?:for|in|of)\s+(?:his|her|their)\s+ward\b")
+_PLACE = re.compile(rf"\b{_CAP}(?:\s+{_CAP}){{0,3}}")
+
+
+def _unnamed_ward(ctx: ArticleContext, spans: list, councils: list[Council]) -> str | None:
+    if len(councils) != 1:
+        return None
+    gaz = gazetteer()
+    for sentence, rel, rel_end in spans:
+        masked = ctx.mask(sentence)
+        if not (_UNNAMED_BEFORE.search(masked[:rel]) or _UNNAMED_AFTER.search(masked[rel_end:])):
+            continue
+        for match in _PLACE.finditer(masked):
+            words = match.group(0).split()
+            for end in range(len(words), 0, -1):
+                reading = " ".join(words[:end])
+                if gaz.council_by_name(reading) == councils[0]:
+                    break
+                if any(c.gss == councils[0].gss for c in gaz.councils_for_ward(reading)):
+                    return reading
     return None
 
 
