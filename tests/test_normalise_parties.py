@@ -151,3 +151,9 @@ def test_two_parties_joined_by_and_stay_two() -> None:
 def test_party_then_local_group() -> None:
     assert names("Two councillors swapped Plaid Cymru for the Havering Residents' Association.") == [
         "Plaid Cymru", "Havering Residents' Association"]
+
+
+def test_green_inside_a_ward_name_is_a_place() -> None:
+    assert [m.name for m in find_parties("Cllr Ray Moss, a councillor for the Heald Green ward")] == []
+    assert [m.name for m in find_parties("the Heald Green Ward councillor")] == []
+    assert [m.name for m in find_parties("Sheffield Green councillor Ann Lee")] == ["Green"]

@@ -64,7 +64,7 @@ def _readings(raw: str) -> list[str]:
     words = raw.split(" ")
     out: list[str] = []
     for end in range(len(words), 0, -1):
-        candidate = " ".join(words[:end]).rstrip(",")
+        candidate = re.sub(r"\s+(?:[Ww]ard|[Dd]ivision)$", "", " ".join(words[:end]).rstrip(","))
         last = words[end - 1].rstrip(",")
         if not last or not last[0].isupper():
             continue
@@ -86,6 +86,7 @@ def _choose(raw: str, councils: list[Council], strict: bool = False) -> str | No
     if not readings or strict:
         return None
     cut = re.split(r",\s+|\s+(?:on|in|for|at|of)\s+", readings[0])[0].strip()
+    cut = re.sub(r"\s+(?:[Ww]ard|[Dd]ivision)$", "", cut)
     if not cut or cut.lower() in _STOP or _is_date_word(cut):
         return None
     if re.search(r"Council|Party|Labour|Conservative|Borough|District|County|Parliament|Liberal|Green|Reform", cut):
@@ -128,19 +129,22 @@ def ward_of(ctx: ArticleContext, person: int, councils: list[Council]) -> str | 
         if sentence is not None and not ctx.in_quote(span_start):
             spans.append((sentence, span_start - sentence.start, span_end - sentence.start))
     descriptions = set(ctx.descriptions.get(person, []) + ctx.references.get(person, []))
-    for sentence, rel, rel_end in spans:
-        if (sentence.start + rel, sentence.start + rel_end) in descriptions:
-            inside = _parties_masked(ctx, sentence.start + rel, sentence.start + rel_end)
-            for pattern in _INSIDE:
-                match = re.search(pattern, inside)
-                if match and (ward := _choose(match.group("ward"), councils)):
-                    return ward
-    for finder in (_ward_after, _ward_before):
+    # A reading the gazetteer knows as a ward beats one it does not, wherever each is found
+    # ("A Heysham councillor ..." then "... was elected in Heysham South").
+    for strict in (True, False):
         for sentence, rel, rel_end in spans:
-            masked = ctx.mask(sentence)
-            ward = finder(masked, rel_end, councils) if finder is _ward_after else finder(masked, rel, councils)
-            if ward:
-                return ward
+            if (sentence.start + rel, sentence.start + rel_end) in descriptions:
+                inside = _parties_masked(ctx, sentence.start + rel, sentence.start + rel_end)
+                for pattern in _INSIDE:
+                    match = re.search(pattern, inside)
+                    if match and (ward := _choose(match.group("ward"), councils, strict)):
+                        return ward
+        for finder in (_ward_after, _ward_before):
+            for sentence, rel, rel_end in spans:
+                masked = ctx.mask(sentence)
+                at = rel_end if finder is _ward_after else rel
+                if ward := finder(masked, at, councils, strict):
+                    return ward
     return _unnamed_ward(ctx, spans, councils)
 
 
@@ -170,7 +174,7 @@ def _unnamed_ward(ctx: ArticleContext, spans: list, councils: list[Council]) -> 
     return None
 
 
-def _ward_after(masked: str, rel_end: int, councils: list[Council]) -> str | None:
+def _ward_after(masked: str, rel_end: int, councils: list[Council], strict: bool = False) -> str | None:
     tail = masked[rel_end : rel_end + 160]
     # Skip the rest of a list this name is in ("Mr A and Ms B represent X").
     lead = re.match(rf"(?:\s*(?:,|and|&)\s*{_W}+)*", tail)
@@ -186,19 +190,19 @@ def _ward_after(masked: str, rel_end: int, councils: list[Council]) -> str | Non
             continue
         if len(between) > 90:
             continue
-        ward = _choose(match.group("ward"), councils)
+        ward = _choose(match.group("ward"), councils, strict)
         if ward:
             return ward
     return None
 
 
-def _ward_before(masked: str, rel: int, councils: list[Council]) -> str | None:
+def _ward_before(masked: str, rel: int, councils: list[Council], strict: bool = False) -> str | None:
     head = masked[max(0, rel - 90) : rel]
     for index, pattern in enumerate(_BEFORE):
         match = re.search(pattern, head)
         if not match:
             continue
-        ward = _choose(match.group("ward"), councils, strict=index in _NEEDS_GAZETTEER)
+        ward = _choose(match.group("ward"), councils, strict=strict or index in _NEEDS_GAZETTEER)
         if ward:
             return ward
     return None

@@ -158,6 +158,8 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
     for match in tables.context_re.finditer(segment):
         group = "alias" if match.group("alias") else "alias2"
         s, e = match.start(group) + start, match.end(group) + start
+        if _inside_place_name(text, s, e, start):
+            continue  # "Heald Green ward", "a Bethnal Green councillor": a place, not the party
         found.append(PartyMention(s, e, text[s:e], tables.alias_to_name[_key(match.group(group))]))
     pos = 0
     while (match := tables.local_re.search(segment, pos)) is not None:
@@ -168,6 +170,21 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
         # "Plaid Cymru for the Havering Residents' Association": look again after the joiner.
         pos = match.start() + joiner.end() if (mention is None and joiner) else match.end()
     return _longest_non_overlapping(found)
+
+
+_CAPS_BEFORE_RE = re.compile(r"((?:[A-Z][\w'’&.-]*[ \t]+){1,3})$")
+
+
+def _inside_place_name(text: str, s: int, e: int, lower: int) -> bool:
+    """Whether capitalised words before a bare party word make a ward or council with it."""
+    match = _CAPS_BEFORE_RE.search(text[max(lower, s - 50) : s])
+    if not match:
+        return False
+    words = match.group(1).split()
+    for i in range(len(words)):
+        if _place_prefix(words[i:] + [text[s:e]]):
+            return True
+    return False
 
 
 _PLACE_BEFORE_RE = re.compile(r"((?:[A-Z][\w'’&.-]*[ \t]+(?:and[ \t]+|upon[ \t]+|on[ \t]+)?){1,4})$")
