@@ -1,0 +1,235 @@
+"""Councils in the web app: finding one from a URL, the directory, and a council's page.
+
+A council is addressed by its GSS code (``E06000032``) or a slug of its short name (``luton``);
+a former council's code leads to its successor, as in the store. The seats, the chart of seats
+over time and the conflicts with reported figures come from the composition ledger
+(:class:`floorcross.ledger.Ledger`); the changes and the counts articles state come from the
+store. Nothing here counts seats itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from floorcross.normalise.councils import Council, gazetteer
+from floorcross.resolve import date_range, slug
+from floorcross.store import ChangeView, Store
+from floorcross.store.errors import NotFound
+from floorcross.web.changelist import ChangeRow, matching_changes, rows_for
+from floorcross.web.params import ChangeFilters
+from floorcross.web.present import party_colour
+
+if TYPE_CHECKING:
+    from floorcross.ledger import Conflict, CouncilState, CouncilSummary, Ledger, LedgerStep
+
+GSS_RE = re.compile(r"[EWSN]\d{8}", re.IGNORECASE)
+
+
+def council_slug(council: Council) -> str:
+    """The council's short name as a URL part: "Luton" -> ``luton``."""
+    return slug(council.nice_name or council.official_name)
+
+
+@lru_cache(maxsize=1)
+def _slugs() -> dict[str, Council]:
+    found: dict[str, Council] = {}
+    # Current councils first, so a slug shared with a former council means the current one.
+    for council in sorted(gazetteer().councils, key=lambda c: (not c.current, c.gss)):
+        found.setdefault(council_slug(council), council)
+    return found
+
+
+def find_council(ref: str) -> Council:
+    """The current council a GSS code, slug or name refers to; :class:`NotFound` if none."""
+    gaz = gazetteer()
+    text = ref.strip()
+    council = None
+    if GSS_RE.fullmatch(text):
+        council = gaz.council_by_gss(text.upper())
+    if council is None and text:
+        council = _slugs().get(text.lower()) or gaz.council_by_name(text)
+    if council is None:
+        raise NotFound(f"no council called {ref!r}: give a GSS code (E06000032), a short "
+                       "name (luton) or search for it")
+    return gaz.current(council)
+
+
+def council_ref(council: Council) -> dict[str, Any]:
+    """How the API names a council everywhere."""
+    return {"gss": council.gss, "slug": council_slug(council), "name": council.official_name,
+            "short_name": council.nice_name or council.official_name,
+            "region": council.region or None, "nation": council.nation or None}
+
+
+def in_region(council: Council, region: str | None) -> bool:
+    """Whether the council lies in ``region`` (a region or a nation; any when None)."""
+    if not region:
+        return True
+    wanted = region.strip().lower()
+    return wanted in {(council.region or "").lower(), (council.nation or "").lower()}
+
+
+def ledger_for(store: Store) -> Ledger:
+    """The composition ledger over ``store``."""
+    from floorcross.ledger import Ledger
+
+    return Ledger(store)
+
+
+# ------------------------------------------------------------------------------ directory
+
+
+@dataclass(frozen=True)
+class CouncilRow:
+    """One council in the directory: its recorded changes and the ledger's summary."""
+
+    council: Council
+    summary: CouncilSummary
+
+    def as_dict(self) -> dict[str, Any]:
+        data = self.summary.as_dict()
+        data.pop("council", None)
+        data.pop("council_gss", None)
+        return council_ref(self.council) | data
+
+
+def council_directory(store: Store, region: str | None = None) -> list[CouncilRow]:
+    """Every council the ledger knows (a recorded change or a baseline), most changes first.
+
+    Councils the gazetteer does not know (no GSS code) have no page and are left out."""
+    gaz = gazetteer()
+    rows: list[CouncilRow] = []
+    for summary in ledger_for(store).councils():
+        council = gaz.council_by_gss(summary.council_gss) if summary.council_gss else None
+        if council is None or not in_region(council, region):
+            continue
+        rows.append(CouncilRow(gaz.current(council), summary))
+    return sorted(rows, key=lambda r: (-r.summary.changes, r.council.official_name))
+
+
+# ------------------------------------------------------------------------------ a council page
+
+
+@dataclass
+class CouncilPage:
+    """Everything the council page and ``/api/councils/{ref}`` show."""
+
+    council: Council
+    on: str | None
+    state: CouncilState
+    rows: list[ChangeRow]
+    stated: list[dict[str, Any]]
+    history: list[LedgerStep] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "council": council_ref(self.council),
+            "on": self.on,
+            "composition": composition_dict(self.state),
+            "conflicts": [c.as_dict() for c in self.conflicts],
+            "stated": self.stated,
+            "changes": [r.as_dict() for r in self.rows],
+        }
+
+
+def composition_dict(state: CouncilState) -> dict[str, Any]:
+    """The ledger's state without the changes it was built from (the API lists those apart)."""
+    data = state.as_dict()
+    data.pop("changes", None)
+    data.pop("conflicts", None)
+    return data
+
+
+def composition_rows(state: CouncilState) -> list[dict[str, Any]]:
+    """One row per party, most seats first (the table on the page and its CSV)."""
+    total = state.total or 0
+    return [{"party": party, "seats": seats,
+             "share": round(100 * seats / total, 1) if total else None}
+            for party, seats in sorted(state.seats.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def council_page(store: Store, council: Council, on: str | None = None,
+                 with_history: bool = True) -> CouncilPage:
+    """The council's composition on ``on`` (default today), its changes, the seat counts
+    articles stated, its seats over time and any conflicts with reported figures."""
+    ledger = ledger_for(store)
+    state = ledger.state(council.gss, on=on)
+    rows = rows_for(store, matching_changes(store, ChangeFilters(council=council.gss), "date"))
+    stated = store.compositions(council.gss)
+    history = ledger.history(council.gss) if with_history else []
+    return CouncilPage(council, on, state, rows, stated, history, ledger.conflicts(council.gss))
+
+
+def history_rows(steps: list[LedgerStep]) -> list[dict[str, Any]]:
+    """Seats over time as a table: one row per step, one column per party (for CSV)."""
+    parties = sorted({p for s in steps for p in s.seats},
+                     key=lambda p: (-max(s.seats.get(p, 0) for s in steps), p))
+    out = []
+    for step in steps:
+        change = step.change
+        row: dict[str, Any] = {
+            "date": str(step.date), "change_id": change.id if change else None,
+            "person": change.person if change else None,
+            "event": f"{change.kind}: {change.from_party or '?'} -> {change.to_party or '?'}"
+                     if change else "baseline",
+            "total": step.total, "control": step.control_label,
+        }
+        row.update({p: step.seats.get(p, 0) for p in parties})
+        out.append(row)
+    return out
+
+
+def seats_chart(page: CouncilPage) -> dict[str, Any] | None:
+    """Plotly traces for seats over time: a stepped line per party from the ledger's history,
+    the majority line, and the seat counts articles reported (diamonds) to compare."""
+    steps = page.history
+    if not steps:
+        return None
+    parties = sorted({p for s in steps for p in s.seats},
+                     key=lambda p: (-max(s.seats.get(p, 0) for s in steps), p))
+    dates = [str(s.date) for s in steps]
+    traces: list[dict[str, Any]] = [
+        {"type": "scatter", "name": party, "x": dates,
+         "y": [s.seats.get(party, 0) for s in steps], "mode": "lines+markers",
+         "line": {"shape": "hv", "color": party_colour(party)},
+         "marker": {"color": party_colour(party), "size": 6}}
+        for party in parties
+    ]
+    if any(s.total for s in steps):
+        traces.append({"type": "scatter", "name": "Majority", "x": dates,
+                       "y": [s.total // 2 + 1 if s.total else None for s in steps],
+                       "mode": "lines", "line": {"dash": "dot", "color": "#333333",
+                                                 "shape": "hv"}})
+    reported = [s for s in page.stated if s["date"]]
+    for party in sorted({s["party"] for s in reported}):
+        mine = [s for s in reported if s["party"] == party]
+        traces.append({"type": "scatter", "name": f"{party} (reported)",
+                       "x": [s["date"] for s in mine], "y": [s["seats"] for s in mine],
+                       "mode": "markers", "marker": {"symbol": "diamond-open", "size": 11,
+                                                     "color": party_colour(party)}})
+    return {"traces": traces, "title": f"Seats on {page.council.official_name}"}
+
+
+# ------------------------------------------------------------------------------ conflicts
+
+
+def conflict_change_ids(store: Store, changes: list[ChangeView]) -> set[int]:
+    """The changes behind a conflict: on its council, to or from its party, dated on or
+    before the reported count the ledger disagrees with (any of them may be wrong)."""
+    conflicts = ledger_for(store).conflicts()
+    if not conflicts:
+        return set()
+    out: set[int] = set()
+    for change in changes:
+        rng = date_range(change.date or change.reported)
+        for conflict in conflicts:
+            if (change.council_gss and change.council_gss == conflict.council_gss
+                    and conflict.party in {change.from_party, change.to_party}
+                    and (rng is None or rng[0].isoformat() <= str(conflict.date))):
+                out.add(change.id)
+                break
+    return out

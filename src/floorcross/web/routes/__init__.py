@@ -1,0 +1,2 @@
+"""The app's routers, one per area; each serves its pages and its ``/api/`` endpoints from the
+same library calls."""
