@@ -65,7 +65,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         # "Labour on 18", "the Lib Dems are on 29", "Labour's 29", "the Conservatives 12"
         rf"{party}\s+(?:are\s+|is\s+|now\s+)?on\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes|(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)))",
         rf"{party}['’]s?\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes|\w))",
-        rf"(?:and|,)\s+{party}\s+(?P<n>\d{{1,3}})(?![\d%.])",
+        rf"(?:and|,)\s+{party}\s+(?P<n>\d{{1,3}})(?![\d%]|\.\d)",
         # "Labour now has 43 councillors", "the Conservatives now hold 25 seats and Labour have 19"
         rf"{party}\s+(?:group\s+)?(?:now\s+|currently\s+|still\s+)?(?:has|have|holds?|hold)\s+(?:just\s+|only\s+)?(?P<n>{n})(?:\s+{_SEATS})?",
         rf"{party}\s*,\s+which\s+(?:now\s+)?has\s+(?:just\s+|only\s+)?(?P<n>{n})\s+{_SEATS}",
@@ -81,7 +81,7 @@ _EXCLUDE = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT = re.compile(
-    r"\b(?:council|councillors?|seats?|members|authority|chamber|group|now|currently|there\s+are|leaves|left\s+with|means|hold|holds)\b",
+    r"\b(?:council|councillors?|seats?|members|authority|chamber|group|now|currently|at\s+present|presently|there\s+are|leaves|left\s+with|means|hold|holds)\b",
     re.IGNORECASE,
 )
 
