@@ -30,7 +30,7 @@ _PLACE_COUNCILLOR_RE = re.compile(
 )
 _ROUNDUP_RE = re.compile(rf"(?m)^(?P<place>{_CAP}(?:\s+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}}):\s")
 _IN_PLACE_RE = re.compile(
-    rf"(?:(?:councillors?|councilors?|members?|authority|council)\s+(?:in|for|on|at|of)|[Ww]ard\s+(?:[\w'’-]+\s+){{0,2}}?in)\s+"
+    rf"(?:(?:[Cc]ouncillors?|[Cc]ouncilors?|members?|authority|council)\s+(?:in|for|on|at|of)|[Ww]ard\s+(?:[\w'’-]+\s+){{0,2}}?in)\s+"
     rf"(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}})",
 )
 
@@ -166,6 +166,15 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
         for c in councils:
             if sentence.start <= c.start < sentence.end:
                 distance = abs(c.start - span_start)
+                # "A, a councillor in Leicester and B, a councillor in Rushcliffe": a council
+                # with someone else named in between is further away than it looks.
+                # So is one that follows someone else's name ("A, a councillor in X"): it is theirs.
+                lo, hi = sorted((span_start, c.start))
+                owner = max((m for m in ctx.mentions if sentence.start <= m.end <= c.start),
+                            key=lambda m: m.end, default=None)
+                if any(m.person != person and lo < m.span_start < hi for m in ctx.mentions) or (
+                        c.start < span_start and owner is not None and owner.person != person):
+                    distance += 200
                 if best is None or distance < best[0]:
                     best = (distance, c.council)
     county_title = any(m.title and m.title.lower().startswith("county") for m in mentions)
