@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from floorcross.normalise.councils import Council, gazetteer
-from floorcross.resolve import date_range, slug
+from floorcross.resolve import slug
 from floorcross.store import ChangeView, Store
 from floorcross.store.errors import NotFound
 from floorcross.web.changelist import ChangeRow, matching_changes, rows_for
@@ -172,9 +172,9 @@ def history_rows(steps: list[LedgerStep]) -> list[dict[str, Any]]:
     for step in steps:
         change = step.change
         row: dict[str, Any] = {
-            "date": str(step.date), "change_id": change.id if change else None,
+            "date": step.date or "undated", "change_id": change.id if change else None,
             "person": change.person if change else None,
-            "event": f"{change.kind}: {change.from_party or '?'} -> {change.to_party or '?'}"
+            "event": f"{change.kind}: {step.seat_from or '?'} -> {step.seat_to or '?'}"
                      if change else "baseline",
             "total": step.total, "control": step.control_label,
         }
@@ -186,12 +186,12 @@ def history_rows(steps: list[LedgerStep]) -> list[dict[str, Any]]:
 def seats_chart(page: CouncilPage) -> dict[str, Any] | None:
     """Plotly traces for seats over time: a stepped line per party from the ledger's history,
     the majority line, and the seat counts articles reported (diamonds) to compare."""
-    steps = page.history
+    steps = [s for s in page.history if s.date]  # an undated change has no place on a timeline
     if not steps:
         return None
     parties = sorted({p for s in steps for p in s.seats},
                      key=lambda p: (-max(s.seats.get(p, 0) for s in steps), p))
-    dates = [str(s.date) for s in steps]
+    dates = [s.date for s in steps]
     traces: list[dict[str, Any]] = [
         {"type": "scatter", "name": party, "x": dates,
          "y": [s.seats.get(party, 0) for s in steps], "mode": "lines+markers",
@@ -199,9 +199,10 @@ def seats_chart(page: CouncilPage) -> dict[str, Any] | None:
          "marker": {"color": party_colour(party), "size": 6}}
         for party in parties
     ]
-    if any(s.total for s in steps):
+    if any(s.total and s.has_baseline for s in steps):
         traces.append({"type": "scatter", "name": "Majority", "x": dates,
-                       "y": [s.total // 2 + 1 if s.total else None for s in steps],
+                       "y": [s.total // 2 + 1 if s.total and s.has_baseline else None
+                             for s in steps],
                        "mode": "lines", "line": {"dash": "dot", "color": "#333333",
                                                  "shape": "hv"}})
     reported = [s for s in page.stated if s["date"]]
@@ -218,18 +219,23 @@ def seats_chart(page: CouncilPage) -> dict[str, Any] | None:
 
 
 def conflict_change_ids(store: Store, changes: list[ChangeView]) -> set[int]:
-    """The changes behind a conflict: on its council, to or from its party, dated on or
-    before the reported count the ledger disagrees with (any of them may be wrong)."""
-    conflicts = ledger_for(store).conflicts()
-    if not conflicts:
-        return set()
+    """The changes behind a conflict: counted by the ledger on its council, moving a seat to
+    or from its party, on or before the date of the reported count the ledger disagrees with
+    (any of them may be wrong, or a change may be missing)."""
+    ledger = ledger_for(store)
+    by_council: dict[str, list[Conflict]] = {}
+    for conflict in ledger.conflicts():
+        if conflict.council_gss:
+            by_council.setdefault(conflict.council_gss, []).append(conflict)
+    wanted = {c.id for c in changes if c.council_gss in by_council}
     out: set[int] = set()
-    for change in changes:
-        rng = date_range(change.date or change.reported)
-        for conflict in conflicts:
-            if (change.council_gss and change.council_gss == conflict.council_gss
-                    and conflict.party in {change.from_party, change.to_party}
-                    and (rng is None or rng[0].isoformat() <= str(conflict.date))):
+    for gss, conflicts in by_council.items():
+        for step in ledger.history(gss):
+            change = step.change
+            if change is None or change.id not in wanted:
+                continue
+            parties = {step.seat_from, step.seat_to, change.from_party, change.to_party}
+            if any(c.party in parties and (step.date is None or step.date <= c.date)
+                   for c in conflicts):
                 out.add(change.id)
-                break
     return out

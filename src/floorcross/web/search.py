@@ -12,7 +12,7 @@ from typing import Any
 
 from floorcross.normalise.councils import Council, gazetteer
 from floorcross.normalise.names import fold
-from floorcross.normalise.parties import canonical_party
+from floorcross.normalise.parties import canonical_party, is_canonical
 from floorcross.store import PersonView, Store
 from floorcross.web.councils import council_ref, council_slug
 
@@ -91,7 +91,7 @@ def _parties(text: str, counts: dict[str, int], limit: int) -> list[PartyHit]:
     wanted = fold(text)
     names = {p for p in counts if wanted in fold(p)}
     canonical = canonical_party(text)
-    if canonical:
+    if canonical and (is_canonical(canonical) or canonical in counts):  # not any word at all
         names.add(canonical)
     ranked = sorted(names, key=lambda p: (-counts.get(p, 0), p))
     return [PartyHit(p, counts.get(p, 0)) for p in ranked[:limit]]

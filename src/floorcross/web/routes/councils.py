@@ -72,7 +72,7 @@ def council_html(request: Request, store: StoreDep, ref: str, on: OnQ = None) ->
         "page": page, "council": council, "ref": council_ref(council), "state": page.state,
         "composition": composition_rows(page.state), "history": history_rows(page.history),
         "chart": chart, "on": day, "flags": FLAGS,
-        "downloads": {
+        "links": {
             "composition": (with_query(base, {"on": day, "format": "csv"}),
                             with_query(base, {"on": day})),
             "history": (f"{base}/history?format=csv", f"{base}/history"),
