@@ -1,0 +1,428 @@
+"""The prefilter: a cheap scan that keeps the NLP away from articles that cannot be relevant.
+
+In a stream of general news perhaps one article in a hundred reports a change of party, and
+most of the rest never mention an elected office, let alone a trigger phrase. The prefilter
+reads an article (or the raw bytes of a page, before any HTML parsing) with two compiled
+scans and passes it on only when it names an office **and** has a sentence with a trigger
+word; for those it also gives the candidate sentences with their neighbours.
+
+Nothing here is a word list of its own. The words are derived from the rules the extractor
+uses, by reading each regular expression and keeping the literal words one of which every
+match must contain (a necessary "factor", as code-search engines do with trigrams):
+
+* trigger words from ``triggers.yaml``: for ``"defect(?:ed|s|ing)?\\s+from\\s+{FROM}"`` the
+  factor is ``defect``; the extractor makes an event only from a sentence where one of its
+  patterns matches, so a sentence without any factor can never state a change. Patterns whose
+  role only completes another event (``to_ind``, ``when``) are left out: they never make one
+  on their own;
+* office words from ``titles.yaml`` (titles that say an office is held) and the ``offices``
+  patterns of ``lexicon.yaml`` (``councillor``, ``Cllr``, ``MSP``, ``mayor``, ...); short
+  all-capital acronyms (``MP``, ``MS``, ``AM``) are matched in their own case, so that "I am"
+  is not an Assembly Member.
+
+The office test is a judgement, not a law of the extractor: every change in the annotated
+corpus and in our fixtures names an office somewhere in the article, and `benchmarks/
+prefilter_recall.py` measures that this stays true.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from re import _constants as sre_c  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+from floorcross.resources import lexicon, titles_data, triggers_data
+
+# Trigger roles that never make an event by themselves (see extract/events.py).
+COMPLETING_ROLES = frozenset({"to_ind", "when"})
+# Sentences either side of a candidate sentence passed on with it.
+NEIGHBOURS = 1
+_MAX_EXACT = 64  # strings an exact run may spell before it is cut (cross products grow fast)
+_PLACEHOLDER = re.compile(r"\{(?:FROM|TO|TONEW|PARTY|IND)\}")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A literal every match of some rule contains; ``start``/``end``: it begins/ends a word."""
+
+    text: str
+    start: bool = False
+    end: bool = False
+    cased: bool = False  # an acronym, matched in its own case
+
+
+# ------------------------------------------------------------------------------ factors
+
+
+@dataclass
+class _Info:
+    """What a piece of a pattern tells: the strings it spells exactly, or factors it needs."""
+
+    exact: set[str] | None = None
+    best: set[Factor] | None = None
+    kind: str = "other"  # "boundary" (zero-width, at a word edge), "space", or "other"
+    edge_after: bool = False  # a word edge is certain right after this piece
+
+
+def _effective_length(text: str) -> int:
+    # A capitalised acronym ("MP") is as selective as a longer word, so it wins over "for".
+    return len(text) + 3 if text.isupper() and text.isalpha() else len(text)
+
+
+@cache
+def _rule_frequency() -> dict[str, int]:
+    """How many rule patterns in the data files each word appears in. Between two literals of
+    the same length, the one many rules share ("from", "back") is a connective, not a cue, and
+    makes the poorer factor."""
+    counts: dict[str, int] = {}
+    for pattern in _all_patterns():
+        for word in set(re.findall(r"[a-z]+", pattern.lower())):
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def _score(factors: set[Factor]) -> tuple[int, int, bool, int]:
+    frequency = _rule_frequency()
+    return (min(_effective_length(f.text) for f in factors),
+            -max(frequency.get(f.text.lower(), 0) for f in factors),
+            all(f.start for f in factors), -len(factors))
+
+
+def _better(a: set[Factor] | None, b: set[Factor] | None) -> set[Factor] | None:
+    if not a or not b:
+        return a or b
+    return a if _score(a) >= _score(b) else b
+
+
+def _is_word_class(items: Sequence[tuple[Any, Any]]) -> bool:
+    return any(op is sre_c.IN and any(code is sre_c.CATEGORY and arg is sre_c.CATEGORY_WORD
+                                      for code, arg in av) for op, av in items)
+
+
+def _class_info(items: Sequence[tuple[Any, Any]]) -> _Info:
+    if all(code is sre_c.CATEGORY and arg is sre_c.CATEGORY_SPACE for code, arg in items):
+        return _Info(kind="space", edge_after=True)
+    if len(items) <= 6 and all(code is sre_c.LITERAL for code, _ in items):
+        return _Info(exact={chr(arg) for _, arg in items})
+    return _Info()
+
+
+def _item(op: Any, av: Any, edge: bool) -> _Info:
+    """Information on one parsed regex item; ``edge``: a word edge comes just before it."""
+    if op is sre_c.LITERAL:
+        return _Info(exact={chr(av)})
+    if op is sre_c.IN:
+        return _class_info(av)
+    if op is sre_c.AT:
+        at_edge = av in (sre_c.AT_BOUNDARY, sre_c.AT_BEGINNING, sre_c.AT_BEGINNING_STRING,
+                         sre_c.AT_END, sre_c.AT_END_STRING)
+        return _Info(exact={""}, kind="boundary" if at_edge else "other", edge_after=at_edge)
+    if op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+        at_edge = op is sre_c.ASSERT_NOT and _is_word_class(av[1])
+        return _Info(exact={""}, kind="boundary" if at_edge else "other", edge_after=at_edge)
+    if op is sre_c.SUBPATTERN:
+        return _sequence(av[-1], edge)
+    if op is sre_c.BRANCH:
+        return _branch(av[1], edge)
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
+        low, high, body = av
+        inner = _sequence(body, edge)
+        if low == 0:
+            after = edge and inner.edge_after  # skipped, or taken up to an edge
+            if high == 1 and inner.exact is not None:
+                return _Info(exact=inner.exact | {""})
+            return _Info(edge_after=after)
+        if inner.kind == "space":
+            return inner
+        if low == high == 1:
+            return inner
+        if inner.exact is not None and "" not in inner.exact:
+            return _Info(best={Factor(s, edge) for s in inner.exact})
+        return _Info(best=inner.best, edge_after=inner.edge_after)
+    return _Info()
+
+
+def _branch(alternatives: Sequence[Any], edge: bool) -> _Info:
+    infos = [_sequence(alt, edge) for alt in alternatives]
+    after = all(i.edge_after for i in infos)
+    if all(i.exact is not None for i in infos):
+        return _Info(exact=set().union(*(i.exact or set() for i in infos)))
+    factors: set[Factor] = set()
+    for info in infos:
+        if info.exact is not None and "" not in info.exact:
+            factors |= {Factor(s, edge) for s in info.exact}
+        elif info.best:
+            factors |= info.best
+        else:
+            return _Info(edge_after=after)  # one alternative needs nothing we can name
+    return _Info(best=factors, edge_after=after)
+
+
+def _sequence(items: Sequence[tuple[Any, Any]], edge: bool) -> _Info:
+    """Walk a concatenation, joining literal runs and keeping the most selective factor set."""
+    best: set[Factor] | None = None
+    run: set[str] | None = None
+    run_start = False
+    kinds: set[str] = set()
+
+    def flush(end: bool) -> None:
+        nonlocal run, best
+        if run is not None and "" not in run:
+            best = _better(best, {Factor(s, run_start, end) for s in run})
+        run = None
+
+    for op, av in items:
+        info = _item(op, av, edge if run is None else False)
+        kinds.add(info.kind if info.exact is None or info.kind == "boundary" else "exact")
+        if info.kind in ("boundary", "space"):
+            flush(end=True)
+            edge = True
+            continue
+        if info.exact is not None:
+            if run is None:
+                run, run_start = {""}, edge
+            if len(run) * len(info.exact) > _MAX_EXACT:
+                flush(end=False)
+                run, run_start = {""}, False
+            run = {a + b for a in run for b in info.exact}
+            edge = False
+            continue
+        flush(end=False)
+        best = _better(best, info.best)
+        edge = info.edge_after
+    if kinds == {"exact"} and run is not None:
+        return _Info(exact=run)
+    if kinds == {"space"}:
+        return _Info(kind="space", edge_after=True)
+    flush(end=edge)
+    return _Info(best=best, edge_after=edge)
+
+
+def pattern_factors(pattern: str, *, bounded: bool = False) -> set[Factor] | None:
+    """Literals one of which every match of ``pattern`` contains (lower case), or None.
+
+    ``pattern`` is read as written (its capitals make acronyms preferred); matching is
+    case-insensitive, so the literals come back lower-cased.
+
+    ``bounded``: the pattern is only ever matched at the start of a word.
+    """
+    info = _sequence(sre_parse.parse(pattern), bounded)
+    if info.exact is not None:
+        found = {Factor(s, bounded) for s in info.exact} if "" not in info.exact else None
+    else:
+        found = info.best
+    return None if found is None else {Factor(f.text.lower(), f.start, f.end) for f in found}
+
+
+def _cased(factors: Iterable[Factor], original: str) -> set[Factor]:
+    """Mark the factors that are short all-capital words in ``original`` as acronyms."""
+    out = set()
+    for f in factors:
+        upper = f.text.upper()
+        acronym = len(f.text) <= 4 and f.text.isalpha() and re.search(
+            rf"(?<![A-Za-z]){re.escape(upper)}(?![a-z])", original) is not None
+        out.add(Factor(upper if acronym else f.text, f.start, f.end, acronym))
+    return out
+
+
+def _trigger_patterns() -> list[tuple[str, str]]:
+    return [(entry["role"], entry["pattern"]) for entries in triggers_data().values()
+            for entry in entries]
+
+
+def _office_patterns() -> list[str]:
+    patterns = [re.escape(t["form"]).replace(r"\ ", r"\s+") for t in titles_data()["titles"]
+                if t.get("office")]
+    return patterns + [o["pattern"] for o in lexicon()["offices"]]
+
+
+def _all_patterns() -> list[str]:
+    return [p for _, p in _trigger_patterns()] + _office_patterns()
+
+
+@cache
+def trigger_factors() -> tuple[Factor, ...]:
+    """The trigger words, from ``triggers.yaml`` (roles that make events)."""
+    found: set[Factor] = set()
+    for role, pattern in _trigger_patterns():
+        if role in COMPLETING_ROLES:
+            continue
+        body = _PLACEHOLDER.sub("(?:.+)", pattern)
+        factors = pattern_factors(rf"(?<![\w-])(?:{body})(?![\w])", bounded=True)
+        if not factors:
+            raise ValueError(f"trigger pattern with no literal word: {pattern!r}")
+        found |= factors
+    return tuple(sorted(found, key=lambda f: (f.text, f.start, f.end)))
+
+
+@cache
+def office_factors() -> tuple[Factor, ...]:
+    """The office words, from ``titles.yaml`` and the ``offices`` of ``lexicon.yaml``."""
+    found: set[Factor] = set()
+    for pattern in _office_patterns():
+        factors = pattern_factors(rf"\b(?:{pattern})\b", bounded=True)
+        if not factors:
+            raise ValueError(f"office pattern with no literal word: {pattern!r}")
+        found |= _cased(factors, pattern)
+    return tuple(sorted(found, key=lambda f: (f.text, f.start, f.end)))
+
+
+# ------------------------------------------------------------------------------ compiled scans
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` as a trie (``defect|define`` → ``def(?:ect|ine)``),
+    which Python's engine walks one branch per character instead of trying every word."""
+    tree: dict[str, Any] = {}
+    for word in set(words):
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if ends else body
+
+    return render(tree)
+
+
+def _alternation(factors: Iterable[Factor], word: str) -> str | None:
+    """One pattern for all ``factors``, grouped by their word edges; ``word`` is the class of
+    word characters (``\\w`` for text, ``[A-Za-z0-9_]`` for bytes)."""
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for f in factors:
+        groups.setdefault((f.start, f.end), []).append(f.text)
+    parts = []
+    for (start, end), words in sorted(groups.items(), reverse=True):
+        before = f"(?<!{word})" if start else ""
+        after = f"(?!{word})" if end else ""
+        parts.append(f"{before}{_trie(words)}{after}")
+    return "|".join(parts) or None
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """Two compiled searches: case-insensitive words (run on lower-cased input) and acronyms."""
+
+    folded: re.Pattern[Any] | None
+    cased: re.Pattern[Any] | None
+
+    @classmethod
+    def build(cls, factors: Sequence[Factor], *, raw: bool) -> _Scan:
+        word = r"[A-Za-z0-9_]" if raw else r"\w"
+
+        def compile_(fs: list[Factor]) -> re.Pattern[Any] | None:
+            pattern = _alternation(fs, word)
+            if pattern is None:
+                return None
+            return re.compile(pattern.encode() if raw else pattern)
+
+        return cls(compile_([f for f in factors if not f.cased]),
+                   compile_([f for f in factors if f.cased]))
+
+    def search(self, original: Any, folded: Any) -> bool:
+        return bool((self.folded is not None and self.folded.search(folded))
+                    or (self.cased is not None and self.cased.search(original)))
+
+
+def _raw_factors(factors: Sequence[Factor]) -> list[Factor]:
+    """Factors usable on undecoded bytes: ASCII ones (others would depend on the encoding)."""
+    if any(not f.text.isascii() for f in factors):
+        raise ValueError("non-ASCII vocabulary cannot be scanned in raw bytes")
+    return list(factors)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Rough sentences (ends at ``.!?`` + space, and at line breaks), as ``(start, end)``.
+
+    Rougher than the extractor's splitter on purpose: a window of neighbours around each
+    candidate covers where the two disagree.
+    """
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start() + len(match.group(0).rstrip())))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+class Prefilter:
+    """The compiled prefilter (build once with :func:`prefilter`; safe to share)."""
+
+    def __init__(self, triggers: Sequence[Factor], offices: Sequence[Factor],
+                 neighbours: int = NEIGHBOURS) -> None:
+        self.neighbours = neighbours
+        self._trigger = _Scan.build(triggers, raw=False)
+        self._office = _Scan.build(offices, raw=False)
+        self._trigger_raw = _Scan.build(_raw_factors(triggers), raw=True)
+        self._office_raw = _Scan.build(_raw_factors(offices), raw=True)
+        assert self._trigger.folded is not None
+        self._trigger_iter = self._trigger.folded
+
+    def passes(self, text: str) -> bool:
+        """True when the article names an office and has a trigger word: worth extracting."""
+        folded = text.lower()
+        return self._office.search(text, folded) and self._trigger.search(text, folded)
+
+    def windows(self, text: str) -> list[tuple[int, int]]:
+        """The candidate sentences and their neighbours, merged; empty when it does not pass.
+
+        ``text[start:end]`` of each window is exactly the text the extractor would see there.
+        """
+        folded = text.lower()
+        if not self._office.search(text, folded):
+            return []
+        hits = [m.start() for m in self._trigger_iter.finditer(folded)]
+        if not hits:
+            return []
+        spans = sentence_spans(text)
+        starts = [s for s, _ in spans]
+        wanted: set[int] = set()
+        for hit in hits:
+            i = max(0, bisect_right(starts, hit) - 1)
+            wanted.update(range(max(0, i - self.neighbours),
+                                min(len(spans), i + self.neighbours + 1)))
+        windows: list[tuple[int, int]] = []
+        for i in sorted(wanted):
+            if windows and i - 1 in wanted:
+                windows[-1] = (windows[-1][0], spans[i][1])
+            else:
+                windows.append(spans[i])
+        return windows
+
+    def raw_passes(self, data: bytes) -> bool:
+        """:meth:`passes` for the raw bytes of a page (HTML, any ASCII-compatible encoding),
+        before parsing. Never false for a page whose text would pass; pages in UTF-16/32,
+        which a byte scan cannot read, always pass."""
+        head = data[:4096]
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+            return True
+        folded = data.lower()
+        return (self._office_raw.search(data, folded)
+                and self._trigger_raw.search(data, folded))
+
+
+@cache
+def prefilter() -> Prefilter:
+    """The prefilter built from the data files (once per process)."""
+    return Prefilter(trigger_factors(), office_factors())
+
+
+def vocabulary() -> dict[str, list[str]]:
+    """The words each scan looks for, for people: ``{"triggers": [...], "offices": [...]}``."""
+    return {"triggers": sorted({f.text for f in trigger_factors()}),
+            "offices": sorted({f.text for f in office_factors()})}
