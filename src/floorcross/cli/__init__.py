@@ -22,6 +22,7 @@ app = typer.Typer(
 COMMAND_MODULES: list[str] = [
     "floorcross.cli.extract",
     "floorcross.cli.store",
+    "floorcross.cli.ledger",
     "floorcross.cli.web",
 ]
 

@@ -1,0 +1,197 @@
+"""The ledger commands end to end: ``baseline import``, ``council`` and ``conflicts``.
+
+The seed case runs the real extractor over an article written for these tests
+(``fixtures/ledger/``): a Luton councillor who left Labour in September joins the
+Conservatives, and the article states the council's seats after his move (4 Conservative,
+29 Labour, 15 Liberal Democrats).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from floorcross.cli import _register, app
+
+_register()
+runner = CliRunner()
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ledger"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LUTON = "Luton Borough Council"
+HEADER = "council,party,seats,date\n"
+MATCHING = HEADER + ("Luton Council,Labour,30,2023-05-04\n"
+                     "Luton Council,Conservative,3,2023-05-04\n"
+                     "Luton Council,Liberal Democrats,15,2023-05-04\n")
+
+
+def invoke(*args: str | Path):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def csv_file(tmp_path: Path, text: str, name: str = "baseline.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def luton_db(db_url: str) -> str:
+    """A database holding the Luton article (both of the councillor's moves and the count)."""
+    result = invoke("ingest", FIXTURES, "--no-fetch", "--db", db_url)
+    assert result.exit_code == 0, result.stderr
+    return db_url
+
+
+def test_seed_case_a_matching_baseline_agrees(luton_db: str, tmp_path: Path) -> None:
+    imported = invoke("baseline", "import", csv_file(tmp_path, MATCHING), "--db", luton_db)
+    assert imported.exit_code == 0, imported.stderr
+    assert "imported 3 baseline rows for 1 council (3 new" in imported.stderr
+
+    state = json.loads(invoke("council", "Luton", "--format", "json", "--db", luton_db).stdout)
+    assert state["council"] == LUTON and state["baseline_date"] == "2023-05-04"
+    assert state["seats"] == {"Labour": 29, "Liberal Democrats": 15, "Conservative": 4}
+    assert (state["total"], state["majority"], state["control_label"]) == (48, 25,
+                                                                           "Labour majority")
+    assert [(c["seat_from"], c["seat_to"]) for c in state["changes"]] == [
+        ("Labour", "Independent"), ("Independent", "Conservative")]
+    assert state["conflicts"] == []
+
+    listed = invoke("conflicts", "--format", "json", "--db", luton_db)
+    assert listed.exit_code == 0 and json.loads(listed.stdout) == []
+
+    # The stated count is kept as a checkpoint in the store.
+    from floorcross.store import open_store
+
+    with open_store(luton_db) as store:
+        stated = {(c["party"], c["seats"], c["date"]) for c in store.compositions("Luton")}
+    assert stated == {("Conservative", 4, "2023-10-10"), ("Labour", 29, "2023-10-10"),
+                      ("Liberal Democrats", 15, "2023-10-10")}
+
+
+def test_seed_case_a_wrong_baseline_is_a_conflict(luton_db: str, tmp_path: Path) -> None:
+    wrong = MATCHING.replace("Labour,30", "Labour,32")
+    assert invoke("baseline", "import", csv_file(tmp_path, wrong), "--db", luton_db).exit_code == 0
+    result = invoke("conflicts", "--council", "E06000032", "--format", "json", "--db", luton_db)
+    assert result.exit_code == 0
+    [conflict] = json.loads(result.stdout)
+    assert (conflict["council"], conflict["date"], conflict["party"]) == (LUTON, "2023-10-10",
+                                                                          "Labour")
+    assert (conflict["ledger_seats"], conflict["reported_seats"]) == (31, 29)
+    assert conflict["doc"] == "luton_councillor_joins_conservatives"
+    assert conflict["evidence"].startswith("His move means there are now four Conservatives")
+
+    table = invoke("council", "Luton", "--db", luton_db).stdout
+    assert "conflict: 2023-10-10 Labour: the ledger has 31, article 1 says 29" in table
+    assert "Labour majority" in table
+
+
+def test_council_table_dates_and_history(luton_db: str, tmp_path: Path) -> None:
+    invoke("baseline", "import", csv_file(tmp_path, MATCHING), "--db", luton_db)
+    table = invoke("council", "Luton Council", "--on", "2023-09-30", "--db", luton_db)
+    assert table.exit_code == 0
+    out = table.stdout
+    assert "Luton Borough Council (E06000032), on 2023-09-30; baseline 2023-05-04" in out
+    assert "total 48; majority 25: Labour majority" in out
+    assert "1 change since the baseline" in out and "Labour → Independent" in out
+    assert "Farid Okonjo" in out
+
+    rows = list(csv.DictReader(io.StringIO(invoke(
+        "council", "Luton", "--on", "2023-09-30", "--format", "csv", "--db", luton_db).stdout)))
+    assert [(r["party"], r["seats"]) for r in rows] == [
+        ("Labour", "29"), ("Liberal Democrats", "15"), ("Conservative", "3"), ("Independent", "1")]
+    assert {r["control"] for r in rows} == {"Labour majority"}
+
+    history = list(csv.DictReader(io.StringIO(invoke(
+        "council", "Luton", "--history", "--format", "csv", "--db", luton_db).stdout)))
+    assert [h["event"] for h in history] == [
+        "baseline", "defection: Labour → Independent", "defection: Independent → Conservative"]
+    assert [h["Conservative"] for h in history] == ["3", "3", "4"]
+    assert [h["Independent"] for h in history] == ["0", "1", "0"]
+    steps = json.loads(invoke("council", "Luton", "--history", "--format", "json",
+                              "--db", luton_db).stdout)
+    assert steps[0]["kind"] == "baseline" and steps[-1]["seats"]["Conservative"] == 4
+
+
+def test_council_without_a_baseline_says_so(luton_db: str) -> None:
+    out = invoke("council", "Luton", "--db", luton_db).stdout
+    assert "no baseline: net changes only" in out
+    assert "+1" in out and "-1" in out
+    state = json.loads(invoke("council", "Luton", "--format", "json", "--db", luton_db).stdout)
+    assert state["has_baseline"] is False and state["control"] is None
+
+
+def test_council_all_lists_every_council_tracked(luton_db: str, tmp_path: Path) -> None:
+    rows = csv_file(tmp_path, HEADER + "Darlington,Labour,26,2023-05-04\n"
+                                      "Darlington,Conservative,24,2023-05-04\n")
+    invoke("baseline", "import", rows, "--db", luton_db)
+    result = invoke("council", "--all", "--format", "json", "--db", luton_db)
+    assert result.exit_code == 0
+    listed = {r["council"]: r for r in json.loads(result.stdout)}
+    assert set(listed) == {"Darlington Borough Council", LUTON}
+    assert listed["Darlington Borough Council"]["control_label"] == "Labour majority"
+    assert listed[LUTON]["changes"] == 2 and listed[LUTON]["baseline_date"] is None
+    assert "Councils tracked" in invoke("council", "--all", "--db", luton_db).stdout
+
+
+def test_council_errors_are_one_line(luton_db: str) -> None:
+    for args, message in (
+        (("council", "Nowhereshire"), "floorcross: unknown council 'Nowhereshire'"),
+        (("council", "Luton", "--on", "not a date at all"), "floorcross: cannot read the date"),
+        (("council",), "floorcross: give a council NAME, or --all"),
+        (("council", "Luton", "--all"), "floorcross: give a council NAME, or --all"),
+        (("conflicts", "--council", "Nowhereshire"), "floorcross: unknown council"),
+    ):
+        result = invoke(*args, "--db", luton_db)
+        assert result.exit_code == 2, args
+        assert result.stderr.startswith(message), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_baseline_import_skips_bad_rows_and_is_idempotent(db_url: str, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, MATCHING + "Lutonshire,Labour,3,2023-05-04\n"
+                                         "Luton,Green,-2,2023-05-04\n")
+    first = invoke("baseline", "import", path, "--db", db_url)
+    assert first.exit_code == 1
+    lines = first.stderr.strip().splitlines()
+    assert lines == [
+        f"floorcross: {path}:5: unknown council 'Lutonshire' (give its official name or GSS code)",
+        f"floorcross: {path}:6: seats must be a whole number of 0 or more, not '-2'",
+        (f"floorcross: {path}: imported 3 baseline rows for 1 council (3 new, 0 updated, "
+         "0 unchanged); skipped 2"),
+    ]
+    good = csv_file(tmp_path, MATCHING, "good.csv")
+    again = invoke("baseline", "import", good, "--db", db_url)
+    assert again.exit_code == 0
+    assert "(0 new, 0 updated, 3 unchanged)" in again.stderr
+    state = json.loads(invoke("council", "Luton", "--format", "json", "--db", db_url).stdout)
+    assert state["total"] == 48
+
+
+def test_baseline_import_of_an_unreadable_file(db_url: str, tmp_path: Path) -> None:
+    result = invoke("baseline", "import", tmp_path / "missing.csv",
+                    csv_file(tmp_path, MATCHING), "--db", db_url)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == f"floorcross: {tmp_path / 'missing.csv'}: no such file"
+    assert "imported 3 baseline rows" in lines[1]
+
+
+def test_example_baselines_agree_with_the_example_articles(db_url: str) -> None:
+    examples = REPO_ROOT / "examples"
+    assert invoke("ingest", examples / "articles", "--no-fetch", "--db", db_url).exit_code == 0
+    result = invoke("baseline", "import", examples / "baselines.csv", "--db", db_url)
+    assert result.exit_code == 0, result.stderr
+    councils = json.loads(invoke("council", "--all", "--format", "json", "--db", db_url).stdout)
+    assert len(councils) == 6
+    assert all(c["baseline_date"] for c in councils)
+    assert sum(c["conflicts"] for c in councils) == 0
+    darlington = json.loads(invoke("council", "Darlington", "--format", "json",
+                                   "--db", db_url).stdout)
+    assert darlington["seats"]["Conservative"] == 23  # as the second Darlington story says
+    assert darlington["control_label"] == "No overall control"
