@@ -5,13 +5,15 @@ yields :class:`SourceArticle` for each article, :class:`SourceProblem` for each 
 of one) that could not be read, and :class:`SourceWarning` for inputs read with a caveat.
 """
 
-from floorcross.sources.core import file_kind, iter_sources, walk_folder
+from floorcross.sources.core import file_kind, input_units, iter_sources, walk_folder
 from floorcross.sources.feeds import articles_from_feed, read_feed_file
 from floorcross.sources.html import article_from_html, html_to_text, read_html_file
 from floorcross.sources.jsonl import read_jsonl
 from floorcross.sources.models import (
+    RawFilter,
     SourceArticle,
     SourceItem,
+    SourcePassedOver,
     SourceProblem,
     SourceWarning,
     content_hash,
@@ -24,8 +26,10 @@ __all__ = [
     "USER_AGENT",
     "FetchResult",
     "Fetcher",
+    "RawFilter",
     "SourceArticle",
     "SourceItem",
+    "SourcePassedOver",
     "SourceProblem",
     "SourceWarning",
     "article_from_html",
@@ -33,6 +37,7 @@ __all__ = [
     "content_hash",
     "file_kind",
     "html_to_text",
+    "input_units",
     "iter_sources",
     "read_feed_file",
     "read_html_file",

@@ -23,7 +23,7 @@ from floorcross.sources.feeds import (
 )
 from floorcross.sources.html import HTML_SUFFIXES, read_html_file
 from floorcross.sources.jsonl import JSONL_SUFFIXES, read_jsonl
-from floorcross.sources.models import SourceItem, SourceProblem, SourceWarning
+from floorcross.sources.models import RawFilter, SourceItem, SourceProblem, SourceWarning
 from floorcross.sources.text import TEXT_SUFFIXES, decode_text, read_stdin, read_text_file
 from floorcross.sources.warc import WARC_SUFFIXES, read_warc
 from floorcross.sources.web import Fetcher, article_from_response
@@ -66,6 +66,7 @@ class _Run:
     max_bytes: int
     recursive: bool
     given_fetcher: Fetcher | None
+    raw_filter: RawFilter | None = None
     _own_fetcher: Fetcher | None = field(default=None, init=False)
 
     def fetcher(self) -> Fetcher | None:
@@ -89,6 +90,7 @@ def iter_sources(
     max_bytes: int = DEFAULT_MAX_BYTES,
     fetcher: Fetcher | None = None,
     recursive: bool = True,
+    raw_filter: RawFilter | None = None,
 ) -> Iterator[SourceItem]:
     """Yield an article for every readable input, and a problem or warning for the rest.
 
@@ -96,16 +98,38 @@ def iter_sources(
     sidecars skipped; ``recursive=False`` reads only the top level), ``-`` for standard input,
     and http/https URLs (fetched, unless ``fetch=False``). ``max_bytes`` limits each article
     file or download; ``fetcher`` replaces the default :class:`Fetcher`. Never raises for bad
-    input: each failure is a :class:`SourceProblem` and the run goes on.
+    input: each failure is a :class:`SourceProblem` and the run goes on. ``raw_filter``, when
+    given, sees the bytes of each HTML page (files and web archives) before it is parsed, and
+    a page it rejects becomes a :class:`SourcePassedOver`.
     """
     if isinstance(inputs, (str, os.PathLike)):  # one input, not an iterable of characters
         inputs = [str(inputs)]
-    run = _Run(fetch, max_bytes, recursive, fetcher)
+    run = _Run(fetch, max_bytes, recursive, fetcher, raw_filter)
     try:
-        for raw in inputs:
-            yield from _input_items(str(raw), run)
+        for unit in input_units(inputs, recursive=recursive):
+            if isinstance(unit, str):
+                yield from _input_items(unit, run)
+            else:
+                yield unit
     finally:
         run.close()
+
+
+def input_units(inputs: Iterable[str], *, recursive: bool = True) -> Iterator[str | SourceItem]:
+    """The inputs with folders opened: each file, URL or ``-`` to read, in reading order, and
+    the warnings about a folder's contents where they fall.
+
+    Reading each unit with :func:`iter_sources` and joining the results gives exactly what
+    ``iter_sources(inputs)`` gives, so units can be read on different machines.
+    """
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [str(inputs)]
+    for raw in inputs:
+        raw = str(raw)
+        if raw != "-" and url_scheme(raw) is None and Path(raw).is_dir():
+            yield from _folder_units(Path(raw), recursive)
+        else:
+            yield raw
 
 
 def _input_items(raw: str, run: _Run) -> Iterator[SourceItem]:
@@ -117,8 +141,9 @@ def _input_items(raw: str, run: _Run) -> Iterator[SourceItem]:
         yield from _guarded(raw, lambda: _url_items(raw.strip(), run))
         return
     path = Path(raw)
-    if path.is_dir():
-        yield from _folder_items(path, run)
+    if path.is_dir():  # given to _input_items directly, not through input_units
+        for unit in _folder_units(path, run.recursive):
+            yield from (_input_items(unit, run) if isinstance(unit, str) else [unit])
     elif not path.exists():
         yield SourceProblem(origin=raw, reason="no such file or directory")
     else:
@@ -140,9 +165,9 @@ def _file_items(path: Path, run: _Run) -> Iterator[SourceItem]:
         return
     readers: dict[str, Callable[[], Iterator[SourceItem]]] = {
         "text": lambda: read_text_file(path, max_bytes=run.max_bytes),
-        "html": lambda: read_html_file(path, max_bytes=run.max_bytes),
+        "html": lambda: read_html_file(path, max_bytes=run.max_bytes, raw_filter=run.raw_filter),
         "feed": lambda: read_feed_file(path, fetcher=run.fetcher(), max_bytes=run.max_bytes),
-        "warc": lambda: read_warc(path, max_bytes=run.max_bytes),
+        "warc": lambda: read_warc(path, max_bytes=run.max_bytes, raw_filter=run.raw_filter),
         "jsonl": lambda: read_jsonl(path, max_bytes=run.max_bytes),
         "urls": lambda: _url_list_items(path, run),
     }
@@ -158,9 +183,9 @@ def walk_folder(folder: Path, recursive: bool = True) -> Iterator[Path]:
                 yield Path(root, name)
 
 
-def _folder_items(folder: Path, run: _Run) -> Iterator[SourceItem]:
+def _folder_units(folder: Path, recursive: bool) -> Iterator[str | SourceItem]:
     found = False
-    for path in walk_folder(folder, run.recursive):
+    for path in walk_folder(folder, recursive):
         if path.name.lower().endswith(SIDECAR_SUFFIXES):
             continue
         if file_kind(path) is None:
@@ -168,7 +193,7 @@ def _folder_items(folder: Path, run: _Run) -> Iterator[SourceItem]:
             yield SourceWarning(origin=str(path), reason=reason)
             continue
         found = True
-        yield from _file_items(path, run)
+        yield str(path)
     if not found:
         yield SourceWarning(origin=str(folder), reason="no article files in folder")
 

@@ -17,7 +17,13 @@ from floorcross.sources.common import (
     read_file_bytes,
     url_slug,
 )
-from floorcross.sources.models import SourceArticle, SourceItem, SourceProblem
+from floorcross.sources.models import (
+    RawFilter,
+    SourceArticle,
+    SourceItem,
+    SourcePassedOver,
+    SourceProblem,
+)
 
 HTML_SUFFIXES = (".html", ".htm")
 NO_MAIN_TEXT = "no main text found in HTML"
@@ -98,11 +104,19 @@ def article_from_html(
     )
 
 
-def read_html_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceItem]:
-    """Yield the article in an HTML file (doc = file name without extension), or a problem."""
+def read_html_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   raw_filter: RawFilter | None = None) -> Iterator[SourceItem]:
+    """Yield the article in an HTML file (doc = file name without extension), or a problem.
+
+    ``raw_filter`` sees the file's bytes first; a page it rejects is not parsed (a
+    :class:`SourcePassedOver` is yielded instead).
+    """
     data = read_file_bytes(path, max_bytes)
     if isinstance(data, SourceProblem):
         yield data
+        return
+    if raw_filter is not None and not raw_filter(data):
+        yield SourcePassedOver(origin=str(path))
         return
     yield article_from_html(data, url=None, origin=str(path), doc=path.stem)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -74,4 +75,18 @@ class SourceWarning(BaseModel):
         return f"{self.origin}: {self.reason}"
 
 
-SourceItem = SourceArticle | SourceProblem | SourceWarning
+class SourcePassedOver(BaseModel):
+    """A page a raw-bytes prefilter passed over: never parsed, so no article was read from it.
+
+    Readers yield these only when given a ``raw_filter`` (see :mod:`floorcross.prefilter`).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    origin: str
+    url: str | None = None
+
+
+SourceItem = SourceArticle | SourceProblem | SourceWarning | SourcePassedOver
+# A test on a page's raw bytes: False means no article in it can be relevant.
+RawFilter = Callable[[bytes], bool]

@@ -21,7 +21,7 @@ from floorcross.sources.common import (
 )
 from floorcross.sources.html import article_from_html
 from floorcross.sources.http_body import parse_http_response
-from floorcross.sources.models import SourceItem, SourceProblem
+from floorcross.sources.models import RawFilter, SourceItem, SourcePassedOver, SourceProblem
 
 Backend = Literal["fastwarc", "warcio"]
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -88,13 +88,16 @@ _BACKENDS = {"fastwarc": _fastwarc_records, "warcio": _warcio_records}
 
 
 def read_warc(
-    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, backend: Backend | None = None
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, backend: Backend | None = None,
+    raw_filter: RawFilter | None = None,
 ) -> Iterator[SourceItem]:
     """Yield an article for each HTML response with status 200, then at most one problem.
 
     ``max_bytes`` limits each page, not the archive. ``published`` comes only from the page
     (a WARC-Date is when it was crawled). A truncated or corrupt archive yields what was read,
-    then ``truncated WARC after N records: <detail>``.
+    then ``truncated WARC after N records: <detail>``. ``raw_filter`` sees each page's decoded
+    bytes before HTML parsing (the costly part of reading an archive); a page it rejects
+    yields a :class:`SourcePassedOver` instead of an article.
     """
     origin = str(path)
     try:
@@ -120,7 +123,7 @@ def read_warc(
                 detail = f"record at offset {record.offset} is incomplete"
                 break
             count, last_offset = count + 1, record.offset
-            item = _record_item(record, origin, max_bytes)
+            item = _record_item(record, origin, max_bytes, raw_filter)
             if item is not None:
                 yield item
     problem = _archive_problem(path, count, last_offset, detail)
@@ -128,7 +131,8 @@ def read_warc(
         yield problem
 
 
-def _record_item(record: RawRecord, origin: str, max_bytes: int) -> SourceItem | None:
+def _record_item(record: RawRecord, origin: str, max_bytes: int,
+                 raw_filter: RawFilter | None = None) -> SourceItem | None:
     """Return the article in a record, a problem, or None for a record that is not a page."""
     uri = record.headers.get("warc-target-uri", "").strip().strip("<>")
     if record.headers.get("warc-type") != "response" or not uri.startswith(("http:", "https:")):
@@ -143,6 +147,8 @@ def _record_item(record: RawRecord, origin: str, max_bytes: int) -> SourceItem |
     body = response.decoded_body()
     if isinstance(body, str):
         return SourceProblem(origin=where, reason=body)
+    if raw_filter is not None and not raw_filter(body):
+        return SourcePassedOver(origin=where, url=uri)
     return article_from_html(body, url=uri, origin=where, doc=url_slug(uri))
 
 
