@@ -42,6 +42,8 @@ demo: venv
 	$(BIN)/floorcross ingest examples/articles $(DEMO_OUT)/inputs --no-fetch --db $(DEMO_OUT)/floorcross.db
 	$(BIN)/floorcross changes --db $(DEMO_OUT)/floorcross.db
 	$(BIN)/floorcross person "Graham Tindale" --db $(DEMO_OUT)/floorcross.db
+	$(BIN)/floorcross baseline import examples/baselines.csv --db $(DEMO_OUT)/floorcross.db
+	$(BIN)/floorcross council Darlington --db $(DEMO_OUT)/floorcross.db
 
 test: venv
 	$(BIN)/pytest -q
