@@ -762,3 +762,79 @@ def test_csv_cells_that_look_like_formulas_are_defused() -> None:
     assert cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert cell("-12") == "-12" and cell(["a", "b"]) == "a; b" and cell(None) == ""
     assert csv_text([{"a": "@x", "b": 1}]) == "a,b\r\n'@x,1\r\n"
+
+
+# ------------------------------------------------------------------------------ the CLI
+
+
+def _cli() -> Any:
+    from typer.testing import CliRunner
+
+    from floorcross.cli import _register, app
+
+    _register()
+    return CliRunner(), app
+
+
+def test_user_commands_add_list_reset_and_remove(tmp_path: Path) -> None:
+    import json
+
+    runner, app = _cli()
+    db = str(tmp_path / "users.db")
+    added = runner.invoke(app, ["user", "add", "alice", "--password-stdin", "--db", db],
+                          input="a long password\n")
+    assert added.exit_code == 0, added.output
+    again = runner.invoke(app, ["user", "add", "alice", "--password-stdin", "--db", db],
+                          input="another password\n")
+    assert again.exit_code == 2 and "exists already" in again.output
+    short = runner.invoke(app, ["user", "add", "bob", "--password-stdin", "--db", db],
+                          input="short\n")
+    assert short.exit_code == 2 and "at least 8 characters" in short.output
+    bad = runner.invoke(app, ["user", "add", "no spaces", "--password-stdin", "--db", db],
+                        input="a long password\n")
+    assert bad.exit_code == 2 and "bad user name" in bad.output
+    prompted = runner.invoke(app, ["user", "add", "carol", "--db", db],
+                             input="typed password\ntyped password\n")
+    assert prompted.exit_code == 0, prompted.output
+    assert "typed password" not in prompted.output  # the prompt does not echo it
+    listed = runner.invoke(app, ["user", "list", "--format", "json", "--db", db])
+    assert [u["name"] for u in json.loads(listed.stdout)] == ["alice", "carol"]
+    reset = runner.invoke(app, ["user", "add", "alice", "--reset", "--password-stdin",
+                                "--db", db], input="a new long password\n")
+    assert reset.exit_code == 0
+    store = open_store(db)
+    try:
+        from floorcross.web.users import authenticate
+
+        assert authenticate(store, "alice", "a new long password") is not None
+        assert authenticate(store, "alice", "a long password") is None
+        with store.engine.connect() as conn:
+            from sqlalchemy import text
+
+            stored = conn.execute(text("SELECT password_hash FROM users")).scalars().all()
+        assert all(h.startswith("$argon2id$") for h in stored)
+    finally:
+        store.close()
+    assert runner.invoke(app, ["user", "remove", "carol", "--db", db]).exit_code == 0
+    missing = runner.invoke(app, ["user", "remove", "carol", "--db", db])
+    assert missing.exit_code == 2 and "no user named carol" in missing.output
+
+
+def test_serve_binds_localhost_unless_told(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    runner, app = _cli()
+    db = str(tmp_path / "serve.db")
+    done = runner.invoke(app, ["serve", "--db", db])
+    assert done.exit_code == 0, done.output
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8000
+    assert "http://localhost:8000/" in done.output
+    runner.invoke(app, ["serve", "--db", db, "--host", "0.0.0.0", "--port", "9001"])
+    assert (calls[1]["host"], calls[1]["port"]) == ("0.0.0.0", 9001)
+    with TestClient(calls[0]["app"]) as served:
+        assert served.get("/api/changes").json()["total"] == 0
+    broken = runner.invoke(app, ["serve", "--db", "nosuchdriver://x/y"])
+    assert broken.exit_code == 2 and "Traceback" not in broken.output
