@@ -683,7 +683,7 @@ class Ledger:
             existing = {
                 (r.council_key, r.party, r.date): r
                 for r in session.execute(select(CouncilBaseline).where(
-                    CouncilBaseline.council_key.in_({k[0] for k in good}))).scalars()
+                    CouncilBaseline.council_key.in_(sorted({k[0] for k in good})))).scalars()
             }
             new_id = next_id(session, CouncilBaseline)
             for (key, party, day), (council, seats, _) in good.items():
