@@ -12,12 +12,12 @@ CORPUS ?= ../shared/corpus
 EVAL_DIRS := $(wildcard $(CORPUS)/seeds $(CORPUS)/dev)
 BENCH_ARGS ?=
 
-.PHONY: help venv demo test eval bench lint clean distclean
+.PHONY: help venv demo test chromium eval bench lint clean distclean
 
 help:
 	@echo "make venv    create $(VENV) and install the locked dependencies"
 	@echo "make demo    extract the example articles and show the changes found"
-	@echo "make test    run the test suite"
+	@echo "make test    run the test suite (installs Debian's chromium for the browser tests)"
 	@echo "make eval    score the extractor on the annotated corpus"
 	@echo "make bench   measure extraction speed (BENCH_ARGS='--n 500 --json')"
 	@echo "make lint    ruff"
@@ -44,9 +44,17 @@ demo: venv
 	$(BIN)/floorcross person "Graham Tindale" --db $(DEMO_OUT)/floorcross.db
 	$(BIN)/floorcross baseline import examples/baselines.csv --db $(DEMO_OUT)/floorcross.db
 	$(BIN)/floorcross council Darlington --db $(DEMO_OUT)/floorcross.db
+	@echo "Browse it: $(BIN)/floorcross serve --db $(DEMO_OUT)/floorcross.db  ->  http://127.0.0.1:8000/"
 
+# The browser tests drive Debian's Chromium (never `playwright install`); without it they skip.
 test: venv
+	@test -x /usr/bin/chromium || $(MAKE) --no-print-directory chromium || echo "chromium could not be installed: the browser tests will be skipped"
 	$(BIN)/pytest -q
+
+chromium:
+	if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update && sudo apt-get install -y chromium; \
+	else echo "no root and no sudo: install chromium from your distribution's packages"; exit 1; fi
 
 eval: venv
 ifneq ($(strip $(EVAL_DIRS)),)
