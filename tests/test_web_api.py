@@ -121,9 +121,10 @@ STORIES = [
 ]
 
 
-def build_web_db(path: Path) -> str:
-    """A SQLite database at ``path`` holding the stories above and one editor; its URL."""
-    url = f"sqlite:///{path}"
+def build_web_db(where: Path | str) -> str:
+    """A database holding the stories above, Luton's baseline and one editor; its URL.
+    ``where`` is a SQLite file or a database URL."""
+    url = where if isinstance(where, str) else f"sqlite:///{where}"
     store = open_store(url)
     try:
         items = []
@@ -751,6 +752,32 @@ def test_review_queue_filters(editor_client: TestClient) -> None:
     conflicts = editor_client.get("/review", params={"conflicts": "1"}).text
     assert "Bob Hart" in conflicts and "Priya Lamb" not in conflicts
     assert editor_client.get("/review", params={"review": "nonsense"}).status_code == 422
+
+
+# ------------------------------------------------------------------------------ databases
+
+
+def test_the_app_on_each_database(db_url: str) -> None:
+    """SQLite always; PostgreSQL too when FLOORCROSS_TEST_DATABASE_URL names a server. The app
+    also keeps writing after its lifespan ends and starts again."""
+    build_web_db(db_url)
+    app = create_app(db_url, secret_key="k")
+    with TestClient(app) as first:
+        tok = sign_in(first)
+        cid = change_id(first, "John Smith")
+        first.post(f"/review/{cid}/verify", data={"csrf_token": tok})
+        assert first.get(f"/api/changes/{cid}").json()["review"] == "verified"
+        seats = first.get("/api/councils/luton").json()["composition"]["seats"]
+        assert seats["Labour"] == 29
+    with TestClient(app) as second:
+        tok = sign_in(second)
+        cid = change_id(second, "Bob Hart")
+        done = second.post(f"/review/{cid}/reject", data={"csrf_token": tok},
+                           follow_redirects=False)
+        assert done.status_code == 303
+        assert second.get("/api/councils/luton").json()["composition"]["seats"]["Labour"] == 30
+        assert second.get("/api/flows").json()["total"] == 5
+        assert second.get("/api/search", params={"q": "Lamb"}).json()["people"]
 
 
 # ------------------------------------------------------------------------------ downloads

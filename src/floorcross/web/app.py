@@ -12,7 +12,6 @@ import logging
 import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from floorcross import __version__
 from floorcross.store import open_store
 from floorcross.store.errors import CorrectionError, NotFound, QueryError, StoreError
 from floorcross.web import present
-from floorcross.web.deps import WebState, render, wants_json, web
+from floorcross.web.deps import WebState, Writer, render, wants_json, web
 from floorcross.web.params import BadParam
 from floorcross.web.security import COOKIE_NAME, SESSION_MAX_AGE, LoginThrottle, Signer
 
@@ -76,13 +75,13 @@ def create_app(store_url: str | None = None, *, secret_key: str | None = None) -
     if ephemeral:
         log.warning("no secret key (--secret-key or $%s): sign-ins end when the server stops",
                     SECRET_ENV)
-    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="floorcross-writer")
+    writer = Writer()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        writer.shutdown(wait=True)
-        store.close()
+        writer.stop()
+        store.close()  # only the connection pool: the engine reconnects if used again
 
     # FastAPI's own /docs loads Swagger UI from a CDN; ours is a page rendered on the server
     # from app.openapi() (routes/apidocs.py), so the reference works with no internet.
@@ -188,7 +187,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and message == "Not Found":
             message = f"There is no page at {request.url.path}."
         if exc.status_code == 401 and not wants_json(request):
-            context = {"message": message, "next": request.url.path, "error": None}
+            wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            context = {"message": message, "next": wanted, "error": None}
             return render(request, "login.html", context, status_code=401)
         return error_response(request, exc.status_code, message, headers=exc.headers)
 

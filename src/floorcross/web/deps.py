@@ -8,6 +8,7 @@ sign-in rehashes) go through :func:`run_write`, one at a time on one thread, as 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +35,30 @@ CSRF_MESSAGE = ("This form could not be accepted: its security token is missing 
                 "(forms only work from pages of this site). Reload the page and try again.")
 
 
+class Writer:
+    """One thread for every write the app makes (the single-writer discipline); started on
+    first use, so an app whose lifespan ended and began again (tests) writes as before."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1,
+                                                thread_name_prefix="floorcross-writer")
+            future = self._pool.submit(fn, *args, **kwargs)
+        return future.result()
+
+    def stop(self) -> None:
+        """Finish the write in hand and stop the thread."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
 @dataclass
 class WebState:
     """The app's long-lived parts, kept on ``app.state.web``."""
@@ -42,7 +67,7 @@ class WebState:
     templates: Jinja2Templates
     signer: Signer
     throttle: LoginThrottle
-    writer: ThreadPoolExecutor
+    writer: Writer
     ephemeral_key: bool
 
 
@@ -104,7 +129,7 @@ def require_editor(request: Request) -> str:
 
 def run_write(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run ``fn`` on the single writer thread and wait for it (called from a worker thread)."""
-    return web(request).writer.submit(fn, *args, **kwargs).result()
+    return web(request).writer.run(fn, *args, **kwargs)
 
 
 def page_url(request: Request, **changes: Any) -> str:
