@@ -104,6 +104,11 @@ def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
     if change.from_party is None and raw.from_party is None and change.to_party != raw.to_party \
             and change.to_party and raw.to_party and raw.explicit_to and change.explicit_to:
         return False
+    if raw.kind == "defection" and any(r.sentences[0] is raw.sentences[0] and r.relative != raw.relative
+                                       for r in change.raws):
+        # Two moves of one person that one sentence keeps apart ("who walked out of Labour last
+        # month has joined the Conservatives") are two changes.
+        return False
     merged_from = change.from_party or raw.from_party
     merged_to = change.to_party or raw.to_party
     if merged_from is not None and merged_from == merged_to:

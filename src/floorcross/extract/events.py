@@ -52,6 +52,7 @@ class RawEvent:
     explicit_to: bool = False
     via: str = ""
     subject_phrase: tuple[int, int] | None = None
+    relative: bool = False  # stated in a relative clause ("who quit Labour last month")
 
     @property
     def first(self) -> Atom:
@@ -144,6 +145,8 @@ def _linked(a: Atom, b: Atom, masked: str, base: int) -> bool:
     after_b = masked[b.end - base : b.end - base + 40]
     if _GAP_DATE_RE.search(raw_gap) and _GAP_DATE_RE.search(after_b):
         return False  # "left Labour in 2008 and joined the Lib Dems in 2009": two changes
+    if _relative_then_main(a, b, masked, base):
+        return False
     gap = _GAP_DATE_RE.sub(" ", raw_gap)
     lead = re.match(r"(?:to|and|in\s+order\s+to)\s", b.text, re.IGNORECASE)
     if lead:
@@ -154,11 +157,29 @@ def _linked(a: Atom, b: Atom, masked: str, base: int) -> bool:
         return False
     if re.search(r"(?:\bto\b|\bin\s+order\s+to\b)\s*$", gap) or re.search(r"\bto\s+(?:become|sit|serve|join)\b", gap):
         return True
-    if re.search(r"\band\b\s*(?:(?:has|have|had|will|would)\s+)?(?:now\s+)?(?:then\s+)?\s*$", gap):
+    if re.search(r"\band\b\s*(?:(?:has|have|had|will|would)\s+)?(?:now\s+)?(?:then\s+)?(?:been\s+)?\s*$", gap):
         return not re.search(r"\b(?:in|since|during)\s+(?:\d{4}|[A-Z][a-z]+)", gap)
     if re.fullmatch(r"\s*,?\s*(?:(?:and|to|so)\s+)?(?:will|would|to)?\s*(?:now\s+)?", gap):
         return True
     return gap.strip() in {"", ","}
+
+
+_RELATIVE_RE = re.compile(
+    r"\b(?:who|which|that)\s+(?:(?:had|has|have|was|were|only|first|recently)\s+)*$", re.IGNORECASE)
+
+
+def _in_relative_clause(atom: Atom, masked: str, base: int) -> bool:
+    return bool(_RELATIVE_RE.search(masked[max(0, atom.start - base - 30) : atom.start - base]))
+
+
+def _relative_then_main(a: Atom, b: Atom, masked: str, base: int) -> bool:
+    """"A councillor who walked out of Labour last month has joined the Conservatives": the
+    relative clause tells an earlier change; the main verb that follows it is the news."""
+    if not _in_relative_clause(a, masked, base):
+        return False
+    around_b = masked[max(0, b.start - base - 12) : b.end - base]
+    return bool(re.search(r"\b(?:has|have|had|is|are|was|were|will|now)\b", around_b)) and \
+        not re.match(r"\s*(?:,?\s*and|to|in\s+order\s+to)\b", masked[a.end - base : b.start - base])
 
 
 def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion]]:
@@ -229,6 +250,7 @@ def _raw_event(ctx: ArticleContext, group: list[Atom], person: int, subject: Sub
                      explicit_from=from_slot is not None and from_slot.mention is not None,
                      explicit_to=to_slot is not None and to_slot.mention is not None, via=subject.via,
                      subject_phrase=subject.phrase)
+    event.relative = _in_relative_clause(group[0], ctx.mask(group[0].sentence), group[0].sentence.start)
     event.date = _event_date(ctx, group)
     if event.date is None and subject.group_sentence is not None and subject.group_sentence is not group[0].sentence:
         # "Fourteen councillors have quit. The councillors who resigned today are A, B, ...".
