@@ -16,22 +16,28 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from floorcross import __version__
 from floorcross.records import ArticleRecord
 from floorcross.sources import (
     Fetcher,
     SourceArticle,
+    SourcePassedOver,
     SourceProblem,
     SourceWarning,
     iter_sources,
 )
 from floorcross.sources.common import DEFAULT_MAX_BYTES
 from floorcross.store import BatchResult, ExtractFn, Store
+
+if TYPE_CHECKING:
+    from floorcross.prefilter import Prefilter
 
 BATCH_SIZE = 64
 # What the extractor's output depends on: a change to any of these files is a new version.
@@ -51,12 +57,22 @@ class Skipped:
 
 @dataclass
 class IngestSummary:
-    """What an ingest (or re-extraction) did, for the summary line and the run log."""
+    """What an ingest (or re-extraction) did, for the summary line and the run log.
+
+    Every article read ends as exactly one of: ``new`` (stored), ``duplicates`` (stored
+    already, or earlier in the run: recorded as seen), ``not_stored`` (irrelevant, under
+    ``relevant_only``), or a skip (extraction failed). ``filtered`` counts the new texts the
+    prefilter passed over without extraction; ``pages_passed_over`` the pages it rejected
+    from their raw bytes, never parsed into articles (only under ``relevant_only``).
+    """
 
     read: int = 0
     new: int = 0
     duplicates: int = 0
     relevant: int = 0
+    filtered: int = 0
+    not_stored: int = 0
+    pages_passed_over: int = 0
     changes_new: int = 0
     changes_updated: int = 0
     skipped: list[Skipped] = field(default_factory=list)
@@ -73,7 +89,14 @@ class IngestSummary:
         """One line for people: ``60 articles read: 58 new, 2 duplicates, ...``."""
         parts = [f"{self.new} new", f"{self.duplicates} duplicate{_s(self.duplicates)}",
                  f"{self.relevant} relevant"]
+        if self.not_stored:
+            parts.append(f"{self.not_stored} irrelevant not stored")
         text = f"{self.read} article{_s(self.read)} read: " + ", ".join(parts)
+        if self.filtered:
+            text += f" ({self.filtered} passed over by the prefilter)"
+        if self.pages_passed_over:
+            text += (f"; {self.pages_passed_over} page{_s(self.pages_passed_over)} passed over "
+                     "unparsed")
         if self.skipped:
             text += f"; {len(self.skipped)} skipped"
         return (text + f"; changes: {self.changes_new} new, {self.changes_updated} updated")
@@ -123,58 +146,257 @@ def default_extract() -> ExtractFn:
     return lambda items: extract_many(list(items))
 
 
+def passed_over_record(article: SourceArticle) -> ArticleRecord:
+    """The record of an article the prefilter passed over: not relevant, nothing found.
+
+    It is what the extractor gives for an article without a change (the publication date
+    falls back on a leading `` date`` line in the same way); only seat counts stated in an
+    article that reports no change are not looked for.
+    """
+    from floorcross.extract.segment import parse_header
+
+    return ArticleRecord(doc=article.doc, published=article.published or parse_header(
+        article.text)[0], relevant=False)
+
+
+def extract_each(extract: ExtractFn, items: Sequence[tuple[str, str | None, str | None]]
+                 ) -> list[ArticleRecord | str]:
+    """A record per item, or why extraction failed on it: when the batch raises, the items
+    are tried one by one, so that one bad article costs only itself."""
+    with contextlib.suppress(Exception):
+        records: list[ArticleRecord | str] = list(extract(items))
+        if len(records) == len(items):
+            return records
+    out: list[ArticleRecord | str] = []
+    for item in items:
+        try:
+            out.append(next(iter(extract([item]))))
+        except Exception as exc:  # noqa: BLE001
+            out.append(f"extraction failed ({type(exc).__name__}: {exc})")
+    return out
+
+
 def extract_isolated(extract: ExtractFn, articles: Sequence[SourceArticle]
                      ) -> tuple[dict[str, ArticleRecord], list[Skipped]]:
     """Records by content hash; when a batch raises, retry one by one to skip only the bad one."""
-    items = [(a.text, a.published, a.doc) for a in articles]
-    with contextlib.suppress(Exception):  # one bad article must not cost the batch
-        records = list(extract(items))
-        return {a.content_hash: r for a, r in zip(articles, records, strict=True)}, []
+    results = extract_each(extract, [(a.text, a.published, a.doc) for a in articles])
     out: dict[str, ArticleRecord] = {}
     failed: list[Skipped] = []
-    for article, item in zip(articles, items, strict=True):
-        try:
-            out[article.content_hash] = next(iter(extract([item])))
-        except Exception as exc:  # noqa: BLE001
-            failed.append(Skipped(article.origin,
-                                  f"extraction failed ({type(exc).__name__}: {exc})"))
+    for article, result in zip(articles, results, strict=True):
+        if isinstance(result, str):
+            failed.append(Skipped(article.origin, result))
+        else:
+            out[article.content_hash] = result
     return out, failed
 
 
-class _Batcher:
-    """Collects articles and writes them a batch at a time."""
+@dataclass
+class Prepared:
+    """An article on its way to the writer, with what extraction made of it once known.
 
-    def __init__(self, store: Store, extract: ExtractFn, version: str, summary: IngestSummary,
-                 on_skip: Callable[[Skipped], None],
-                 on_batch: Callable[[BatchResult], None] | None) -> None:
-        self.store, self.extract, self.version = store, extract, version
+    ``record`` is None for a text the store had when the batch was prepared (nothing to
+    extract) or for a later copy in the same batch; ``failure`` says why extraction failed.
+    """
+
+    article: SourceArticle
+    record: ArticleRecord | None = None
+    failure: str | None = None
+    passed_over: bool = False
+
+
+def prepare_articles(articles: Sequence[SourceArticle], extract: ExtractFn,
+                     scan: Prefilter | None, *, relevant_only: bool = False) -> list[Prepared]:
+    """Prefilter and extract a run of articles, without the store (on a Dask worker).
+
+    Under ``relevant_only`` the text of an article that is not relevant is dropped: the writer
+    needs only its hash and where it was seen.
+    """
+    entries = [Prepared(a) for a in articles]
+    first: dict[str, Prepared] = {}
+    for entry in entries:
+        first.setdefault(entry.article.content_hash, entry)
+    fill(list(first.values()), extract, scan).wait()
+    for entry in entries:
+        head = first[entry.article.content_hash]
+        entry.record, entry.failure, entry.passed_over = head.record, head.failure, \
+            head.passed_over
+        if relevant_only and entry.record is not None and not entry.record.relevant:
+            entry.article = entry.article.model_copy(update={"text": ""})
+    return entries
+
+
+def fill(entries: Sequence[Prepared], extract: ExtractFn | _Extraction,
+         scan: Prefilter | None) -> _Job:
+    """Pass over what the prefilter rejects and extract the rest (``extract`` may be a pool):
+    returns the job that completes ``entries``."""
+    candidates = []
+    for entry in entries:
+        if scan is None or scan.passes(entry.article.text):
+            candidates.append(entry)
+        else:
+            entry.record, entry.passed_over = passed_over_record(entry.article), True
+    extraction = extract if isinstance(extract, _Extraction) else Inline(extract)
+    return extraction.submit(candidates)
+
+
+class _Job:
+    """Extraction of some entries under way; :meth:`wait` fills them in."""
+
+    def __init__(self, entries: Sequence[Prepared], results: Any) -> None:
+        self.entries, self.results = entries, results
+
+    def wait(self) -> None:
+        results = self.results.get() if hasattr(self.results, "get") else self.results
+        for entry, result in zip(self.entries, results, strict=True):
+            if isinstance(result, str):
+                entry.failure = result
+            else:
+                entry.record = result
+
+
+class _Extraction:
+    """Where extraction runs: in this process, or in a pool of worker processes."""
+
+    def submit(self, entries: Sequence[Prepared]) -> _Job:
+        raise NotImplementedError
+
+
+class Inline(_Extraction):
+    def __init__(self, extract: ExtractFn) -> None:
+        self.extract = extract
+
+    def submit(self, entries: Sequence[Prepared]) -> _Job:
+        items = [(e.article.text, e.article.published, e.article.doc) for e in entries]
+        return _Job(entries, extract_each(self.extract, items) if items else [])
+
+
+class _Pooled(_Extraction):
+    """Extraction in worker processes, started on first use, or after ``start_after``
+    articles to extract when the number of workers was not asked for (starting them costs
+    seconds, more than a small ingest takes)."""
+
+    def __init__(self, workers: int, start_after: int, inline: Inline) -> None:
+        self.workers, self.start_after, self.inline = workers, start_after, inline
+        self.pool: Any = None
+        self.seen = 0
+
+    def submit(self, entries: Sequence[Prepared]) -> _Job:
+        self.seen += len(entries)
+        if self.pool is None and (self.seen <= self.start_after or not entries):
+            return self.inline.submit(entries)
+        if self.pool is None:
+            from floorcross.parallel import ExtractPool
+
+            self.pool = ExtractPool(self.workers)
+        items = [(e.article.text, e.article.published, e.article.doc) for e in entries]
+        return _Job(entries, self.pool.submit(items))
+
+    @property
+    def running(self) -> bool:
+        return self.pool is not None
+
+    def close(self, *, now: bool = False) -> None:
+        if self.pool is not None:
+            if now:
+                self.pool.terminate()
+            else:
+                self.pool.close()
+            self.pool = None
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# Articles to extract before worker processes are started when --workers was not given.
+AUTO_POOL_AFTER = 256
+
+
+class Batcher:
+    """Collects articles, prepares each batch (extraction, maybe in workers) and writes the
+    batches in input order through the one writer."""
+
+    def __init__(self, store: Store, extraction: _Extraction, version: str,
+                 summary: IngestSummary, on_skip: Callable[[Skipped], None],
+                 on_batch: Callable[[BatchResult], None] | None, *,
+                 scan: Prefilter | None, relevant_only: bool, batch_size: int) -> None:
+        self.store, self.extraction, self.version = store, extraction, version
         self.summary, self.on_skip, self.on_batch = summary, on_skip, on_batch
-        self.batch: list[SourceArticle] = []
+        self.scan, self.relevant_only, self.batch_size = scan, relevant_only, batch_size
+        self.batch: list[Prepared] = []
+        self.pending: deque[tuple[list[Prepared], _Job | None]] = deque()
 
-    def add(self, article: SourceArticle, batch_size: int) -> None:
-        self.batch.append(article)
-        if len(self.batch) >= batch_size:
-            self.flush()
+    def _ahead(self) -> int:
+        """Batches that may be under extraction while the writer works: enough to keep
+        every worker busy, few enough that memory stays flat however long the stream."""
+        if isinstance(self.extraction, _Pooled) and self.extraction.running:
+            return 2 * self.extraction.workers
+        return 0
 
-    def flush(self) -> None:
+    def add(self, entry: Prepared, *, ready: bool = False) -> None:
+        self.batch.append(entry)
+        if len(self.batch) >= self.batch_size:
+            self.flush(ready=ready)
+
+    def flush(self, *, ready: bool = False) -> None:
         batch, self.batch = self.batch, []
         if not batch:
             return
-        known = self.store.known_hashes(a.content_hash for a in batch)
-        fresh: list[SourceArticle] = []
-        seen = set(known)
-        for a in batch:  # the first copy of each unseen text is extracted, once
-            if a.content_hash not in seen:
-                seen.add(a.content_hash)
-                fresh.append(a)
-        records, failed = extract_isolated(self.extract, fresh) if fresh else ({}, [])
-        bad = {a.content_hash for a in fresh if a.content_hash not in records}
-        for skip in failed:
-            self.summary.skipped.append(skip)
-            self.on_skip(skip)
-        items = [(a, records.get(a.content_hash)) for a in batch if a.content_hash not in bad]
-        result = self.store.write_batch(items, self.version)
+        job = None
+        if not ready:  # entries from Dask workers come prepared
+            known = self.store.known_hashes(e.article.content_hash for e in batch)
+            first: dict[str, Prepared] = {}
+            for e in batch:  # the first copy of each unseen text is extracted, once
+                if e.article.content_hash not in known:
+                    first.setdefault(e.article.content_hash, e)
+            job = fill(list(first.values()), self.extraction, self.scan)
+        self.pending.append((batch, job))
+        while len(self.pending) > self._ahead():
+            self._write_oldest()
+
+    def finish(self) -> None:
+        self.flush()
+        while self.pending:
+            self._write_oldest()
+
+    def _write_oldest(self) -> None:
+        batch, job = self.pending.popleft()
+        if job is not None:
+            job.wait()
+        self.write(batch)
+
+    def write(self, batch: Sequence[Prepared]) -> None:
+        """Store a prepared batch: one transaction (none when nothing is kept)."""
+        known = self.store.known_hashes(e.article.content_hash for e in batch)
+        first: dict[str, Prepared] = {}
+        items: list[tuple[SourceArticle, ArticleRecord | None]] = []
+        for e in batch:
+            h = e.article.content_hash
+            if h in known:
+                items.append((e.article, None))
+                continue
+            head = first.setdefault(h, e)
+            if head is e and e.failure is not None:
+                skip = Skipped(e.article.origin, e.failure)
+                self.summary.skipped.append(skip)
+                self.on_skip(skip)
+            if head.failure is not None:
+                continue
+            if head.record is None:
+                raise ValueError(f"{e.article.origin}: new article without an extraction")
+            if head is e and e.passed_over:
+                self.summary.filtered += 1
+            if self.relevant_only and not head.record.relevant:
+                self.summary.not_stored += 1
+                continue
+            items.append((e.article, head.record if head is e else None))
+        result = self.store.write_batch(items, self.version) if items else BatchResult()
         self.summary.add(result)
+        result.articles = len(batch)
         if self.on_batch is not None:
             self.on_batch(result)
 
@@ -188,6 +410,9 @@ def ingest(
     fetch: bool = True,
     fetcher: Fetcher | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    prefilter: bool = True,
+    relevant_only: bool = False,
+    workers: int | None = 1,
     on_skip: Callable[[Skipped], None] | None = None,
     on_warning: Callable[[Skipped], None] | None = None,
     on_batch: Callable[[BatchResult], None] | None = None,
@@ -196,29 +421,77 @@ def ingest(
 
     Bad inputs are skipped (``on_skip`` hears of each as it happens) and the rest ingested;
     every batch is one transaction, so an error or a kill loses at most the batch in hand.
+
+    ``prefilter`` passes over articles that name no office or have no trigger word (see
+    :mod:`floorcross.prefilter`) without extracting them. ``relevant_only`` stores only the
+    articles that report a change (and then rejects HTML pages from their raw bytes, before
+    parsing). ``workers`` extracts in that many processes (None: all cores, started once the
+    run proves large); the database is the same for any number. A custom ``extract`` always
+    runs in this process.
     """
     summary = IngestSummary()
-    extract = extract or default_extract()
+    scan = scan_for(prefilter)
     run_id = store.start_run(list(inputs))
-    batcher = _Batcher(store, extract, extractor_version(), summary,
-                       on_skip or (lambda _: None), on_batch)
-    for item in iter_sources(inputs, fetch=fetch, max_bytes=max_bytes, fetcher=fetcher):
-        if isinstance(item, SourceArticle):
-            summary.read += 1
-            batcher.add(item, batch_size)
-        elif isinstance(item, SourceProblem):
-            skip = Skipped(item.origin, item.reason)
-            summary.skipped.append(skip)
-            if on_skip is not None:
-                on_skip(skip)
-        elif isinstance(item, SourceWarning):
-            warning = Skipped(item.origin, item.reason)
-            summary.warnings.append(warning)
-            if on_warning is not None:
-                on_warning(warning)
-    batcher.flush()
+    batcher = Batcher(store, _extraction(extract, workers), extractor_version(), summary,
+                       on_skip or (lambda _: None), on_batch, scan=scan,
+                       relevant_only=relevant_only, batch_size=batch_size)
+    raw_filter = scan.raw_passes if scan is not None and relevant_only else None
+    try:
+        items = iter_sources(inputs, fetch=fetch, max_bytes=max_bytes, fetcher=fetcher,
+                             raw_filter=raw_filter)
+        for item in items:
+            if isinstance(item, SourceArticle):
+                summary.read += 1
+                batcher.add(Prepared(item))
+            else:
+                note_item(item, summary, on_skip, on_warning)
+        batcher.finish()
+    except BaseException:
+        _close(batcher.extraction, now=True)
+        raise
+    _close(batcher.extraction)
     store.finish_run(run_id, summary.as_dict())
     return summary
+
+
+def note_item(item: Any, summary: IngestSummary, on_skip: Callable[[Skipped], None] | None,
+              on_warning: Callable[[Skipped], None] | None) -> None:
+    """Count a problem, warning or passed-over page from the readers."""
+    if isinstance(item, SourcePassedOver):
+        summary.pages_passed_over += 1
+    elif isinstance(item, SourceProblem):
+        skip = Skipped(item.origin, item.reason)
+        summary.skipped.append(skip)
+        if on_skip is not None:
+            on_skip(skip)
+    elif isinstance(item, SourceWarning):
+        warning = Skipped(item.origin, item.reason)
+        summary.warnings.append(warning)
+        if on_warning is not None:
+            on_warning(warning)
+
+
+def scan_for(enabled: bool) -> Prefilter | None:
+    if not enabled:
+        return None
+    from floorcross.prefilter import prefilter as build
+
+    return build()
+
+
+def _extraction(extract: ExtractFn | None, workers: int | None) -> _Extraction:
+    inline = Inline(extract or default_extract())
+    if extract is not None or workers == 1:
+        return inline
+    if workers is None:
+        return _Pooled(default_workers(), AUTO_POOL_AFTER, inline) if default_workers() > 1 \
+            else inline
+    return _Pooled(workers, 0, inline)
+
+
+def _close(extraction: _Extraction, *, now: bool = False) -> None:
+    if isinstance(extraction, _Pooled):
+        extraction.close(now=now)
 
 
 def reextract(
@@ -226,6 +499,7 @@ def reextract(
     *,
     extract: ExtractFn | None = None,
     batch_size: int = BATCH_SIZE,
+    prefilter: bool = True,
     on_skip: Callable[[Skipped], None] | None = None,
     on_batch: Callable[[BatchResult], None] | None = None,
 ) -> IngestSummary:
@@ -235,19 +509,24 @@ def reextract(
     the same person or change keep their ids.
     """
     summary = IngestSummary()
-    extract = extract or default_extract()
+    extraction = Inline(extract or default_extract())
+    scan = scan_for(prefilter)
     version = extractor_version()
     run_id = store.start_run(["--reextract"])
     for rows in store.article_batches(batch_size):
-        articles = [SourceArticle(doc=doc, text=text, published=published, origin=f"article {aid}")
-                    for aid, text, published, doc in rows]
-        records, failed = extract_isolated(extract, articles)
-        for skip in failed:
-            summary.skipped.append(skip)
-            if on_skip is not None:
-                on_skip(skip)
-        pairs = [(aid, records[a.content_hash]) for (aid, *_), a in zip(rows, articles, strict=True)
-                 if a.content_hash in records]
+        entries = [Prepared(SourceArticle(doc=doc, text=text, published=published,
+                                          origin=f"article {aid}"))
+                   for aid, text, published, doc in rows]
+        fill(entries, extraction, scan).wait()
+        for entry in entries:
+            if entry.failure is not None:
+                skip = Skipped(entry.article.origin, entry.failure)
+                summary.skipped.append(skip)
+                if on_skip is not None:
+                    on_skip(skip)
+            summary.filtered += entry.passed_over
+        pairs = [(aid, e.record) for (aid, *_), e in zip(rows, entries, strict=True)
+                 if e.record is not None]
         summary.read += len(rows)
         result = store.replace_extractions(pairs, version)
         summary.add(result)

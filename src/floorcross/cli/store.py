@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import nullcontext
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -64,8 +65,17 @@ INGEST_HELP = (
     "sources. Inputs that cannot be read are skipped with one line each on standard error, and "
     "the exit status is 1. Batches are written whole, so a run stopped at any point can simply "
     "be run again.\n\n"
+    "A prefilter passes over articles that name no office or use no word of the change "
+    "vocabulary; --relevant-only keeps only articles that report a change (for large "
+    "archives). --workers extracts on several cores, --engine dask on a cluster: the database "
+    "is the same either way.\n\n"
     "Example: floorcross ingest news/ feeds/luton.rss --db floorcross.db"
 )
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 @app.command("ingest", help=INGEST_HELP)
@@ -85,12 +95,32 @@ def ingest_command(
     max_bytes: Annotated[int, typer.Option(
         "--max-bytes", min=1, metavar="BYTES", envvar="FLOORCROSS_MAX_BYTES",
         help="Skip any file or download larger than this.")] = 5_000_000,
+    relevant_only: Annotated[bool, typer.Option(
+        "--relevant-only/--keep-irrelevant",
+        help="Store only articles that report a change (pages without the vocabulary are not "
+             "even parsed), or every article read.")] = False,
+    prefilter: Annotated[bool, typer.Option(
+        "--prefilter/--no-prefilter",
+        help="Pass over articles that name no office or use no change word, unextracted.")
+    ] = True,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, show_default="all cores",
+        help="Processes extracting (or Dask workers of a local cluster).")] = None,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="local: this machine; dask: read and extract on a Dask cluster.")
+    ] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS",
+        help="Dask scheduler (tcp://host:8786); without it, --engine dask starts a local "
+             "cluster.")] = None,
 ) -> None:
     """``floorcross ingest``: see :data:`INGEST_HELP`."""
     from floorcross import ingest as pipeline
 
     if not paths and not reextract:
         raise fail("give at least one PATH to ingest (or --reextract)")
+    if scheduler and engine is not Engine.dask:
+        raise fail("--scheduler needs --engine dask")
     store = open_db(db)
     progress = _progress() if sys.stderr.isatty() else None
     task = progress.add_task("ingest", total=None) if progress else None
@@ -110,14 +140,22 @@ def ingest_command(
     try:
         with handled(), progress or nullcontext():
             if paths:
-                summary = pipeline.ingest(
-                    paths, store, batch_size=batch_size, fetch=fetch, max_bytes=max_bytes,
-                    on_skip=note, on_warning=lambda w: note(w, "warning: "), on_batch=advance)
+                options: dict[str, Any] = {
+                    "batch_size": batch_size, "fetch": fetch, "max_bytes": max_bytes,
+                    "prefilter": prefilter, "relevant_only": relevant_only, "workers": workers,
+                    "on_skip": note, "on_warning": lambda w: note(w, "warning: "),
+                    "on_batch": advance}
+                if engine is Engine.dask:
+                    from floorcross.cluster import ingest_dask
+
+                    summary = ingest_dask(paths, store, scheduler=scheduler, **options)
+                else:
+                    summary = pipeline.ingest(paths, store, **options)
                 skipped += len(summary.skipped)
                 say(summary.line())
             if reextract:
-                summary = pipeline.reextract(store, batch_size=batch_size, on_skip=note,
-                                             on_batch=advance)
+                summary = pipeline.reextract(store, batch_size=batch_size, prefilter=prefilter,
+                                             on_skip=note, on_batch=advance)
                 skipped += len(summary.skipped)
                 say("re-extracted " + summary.line().replace(" read", ""))
     except KeyboardInterrupt:

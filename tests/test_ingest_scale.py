@@ -1,0 +1,171 @@
+"""Ingest at scale: prefilter counts, --relevant-only, worker processes, a Dask cluster.
+
+Every run is compared row for row with a plain single-process run: the database must not
+depend on how the work was spread.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from store_helpers import table_rows
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from floorcross.ingest import ingest
+from floorcross.store import open_store
+from floorcross.store.models import CORE_TABLES
+
+FIRST = ["Alys", "Bram", "Corin", "Delphine", "Eamon", "Fenella", "Gideon", "Hester"]
+LAST = ["Ashgrove", "Brindley", "Callender", "Dunmore", "Elphick", "Fairweather", "Garside",
+        "Hollinrake"]
+COUNCILS = ["Kent County Council", "Leeds City Council", "Luton Borough Council",
+            "Cornwall Council"]
+
+
+def stories() -> list[tuple[str, str]]:
+    """(slug, text): changes, follow-ups, a syndicated copy, council news and other news."""
+    out = []
+    for i in range(8):
+        name, council = f"{FIRST[i]} {LAST[i]}", COUNCILS[i % 4]
+        out.append((f"left-{i}", (f" date 2023-0{1 + i % 6}-1{i}\nCouncillor {name} has quit the "
+                    f"Labour Party to sit as an independent on {council}.\n\nCllr {LAST[i]} said "
+                    "the decision had been difficult.\n")))
+        out.append((f"match-{i}", (f" date 2023-07-1{i}\nHarnby Rovers beat Eastwell {i + 1}-0 on "
+                    "Saturday in front of a record crowd.\n")))
+        if i % 2:
+            out.append((f"joined-{i}", (f" date 2023-09-1{i}\n{name}, an independent councillor "
+                        f"on {council}, has joined the Green Party.\n")))
+        if i % 3 == 0:
+            out.append((f"budget-{i}", (f" date 2024-02-0{1 + i}\nCouncillor {name} said "
+                        f"{council} had agreed its budget after a long debate.\n")))
+    out.append(("copy-of-left-0", out[0][1]))
+    return out
+
+
+def folder(tmp_path: Path) -> Path:
+    news = tmp_path / "news"
+    news.mkdir()
+    for i, (slug, text) in enumerate(stories()):
+        (news / f"{i:03d}_{slug}.txt").write_text(text, encoding="utf-8")
+    return news
+
+
+def tables(url: str) -> dict[str, list[tuple]]:
+    return {t: table_rows(url, t) for t in CORE_TABLES}
+
+
+def run(url: str, inputs: list[Path], **options: object):
+    with open_store(url) as store:
+        return ingest([str(i) for i in inputs], store, **options)  # type: ignore[arg-type]
+
+
+def test_passed_over_articles_are_stored_as_the_extractor_would(tmp_path: Path) -> None:
+    news = folder(tmp_path)
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    summary = run(a, [news])
+    plain = run(b, [news], prefilter=False)
+    assert summary.filtered == 11 and plain.filtered == 0  # football and budget stories
+    assert (summary.read, summary.new, summary.relevant) == (plain.read, plain.new,
+                                                             plain.relevant)
+    assert tables(a) == tables(b)
+    assert "(11 passed over by the prefilter)" in summary.line()
+
+
+def test_relevant_only_keeps_changes_and_counts_the_rest(tmp_path: Path) -> None:
+    news = folder(tmp_path)
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    summary = run(url, [news], relevant_only=True)
+    relevant = sum(1 for slug, _ in stories() if slug.startswith(("left", "joined")))
+    assert (summary.new, summary.relevant, summary.duplicates) == (relevant, relevant, 1)
+    assert summary.not_stored == summary.read - relevant - 1 == 11
+    assert summary.new + summary.duplicates + summary.not_stored == summary.read
+    assert "11 irrelevant not stored" in summary.line()
+    first = tables(url)
+    again = run(url, [news], relevant_only=True)
+    assert (again.new, again.duplicates, again.not_stored) == (0, relevant + 1, 11)
+    assert tables(url) == first
+    with open_store(url) as store:
+        assert len(store.changes()) == relevant
+
+
+def test_two_worker_processes_store_what_one_process_stores(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    from floorcross import parallel
+
+    batches: list[int] = []
+    submit = parallel.ExtractPool.submit
+
+    def counting(self, items):  # type: ignore[no-untyped-def]
+        batches.append(len(items))
+        return submit(self, items)
+
+    monkeypatch.setattr(parallel.ExtractPool, "submit", counting)
+    news = folder(tmp_path)
+    one, two = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
+    run(one, [news], workers=1, batch_size=3)
+    assert batches == []
+    summary = run(two, [news], workers=2, batch_size=3)
+    assert len(batches) >= 5  # the extraction really went to the workers
+    assert summary.skipped == []
+    assert tables(two) == tables(one)
+
+
+# ------------------------------------------------------------------------------ Dask
+
+
+def archive(path: Path) -> Path:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for slug, text in stories():
+        body = "".join(f"<p>{p}</p>" for p in text.splitlines()[1:] if p.strip())
+        published = text[6:16]
+        html = (f"<html><head><title>{slug}</title><meta property='article:published_time' "
+                f"content='{published}'></head><body><article><h1>{slug}</h1>{body}"
+                "</article></body></html>").encode()
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            f"https://harnby.example/{slug}", "response", payload=io.BytesIO(html),
+            http_headers=http))
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def jsonl(path: Path) -> Path:
+    lines = [json.dumps({"url": f"https://gazette.example/{slug}", "title": slug,
+                         "published": text[6:16], "text": text.split("\n", 1)[1]})
+             for slug, text in stories()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_stores_what_one_process_stores(tmp_path: Path) -> None:
+    from distributed import Client, LocalCluster
+
+    from floorcross.cluster import ingest_dask
+
+    inputs = [archive(tmp_path / "crawl.warc.gz"), jsonl(tmp_path / "export.jsonl"),
+              folder(tmp_path)]
+    single = f"sqlite:///{tmp_path / 'single.db'}"
+    expected = run(single, inputs, workers=1, batch_size=5)
+    single_lean = f"sqlite:///{tmp_path / 'single-lean.db'}"
+    expected_lean = run(single_lean, inputs, workers=1, batch_size=5, relevant_only=True)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        spread = f"sqlite:///{tmp_path / 'dask.db'}"
+        with open_store(spread) as store:
+            summary = ingest_dask([str(i) for i in inputs], store, client=client, batch_size=5)
+        spread_lean = f"sqlite:///{tmp_path / 'dask-lean.db'}"
+        with open_store(spread_lean) as store:
+            lean = ingest_dask([str(i) for i in inputs], store, client=client, batch_size=5,
+                               relevant_only=True)
+    assert summary.line() == expected.line()
+    assert tables(spread) == tables(single)
+    assert lean.line() == expected_lean.line()
+    assert tables(spread_lean) == tables(single_lean)
+    assert expected_lean.pages_passed_over > 0
