@@ -264,8 +264,14 @@ def trigger_factors() -> tuple[Factor, ...]:
 @cache
 def office_factors() -> tuple[Factor, ...]:
     """The office words, from ``titles.yaml`` and the ``offices`` of ``lexicon.yaml``."""
+    # A title is a literal phrase whose last word is its head ("County Cllr" is a "Cllr"):
+    # that word is the one to look for, however short, rather than "county".
     found: set[Factor] = set()
-    for pattern in _office_patterns():
+    for title in titles_data()["titles"]:
+        if title.get("office"):
+            head = title["form"].split()[-1]
+            found |= _cased({Factor(head.lower(), True, True)}, head)
+    for pattern in [o["pattern"] for o in lexicon()["offices"]]:
         factors = pattern_factors(rf"\b(?:{pattern})\b", bounded=True)
         if not factors:
             raise ValueError(f"office pattern with no literal word: {pattern!r}")
