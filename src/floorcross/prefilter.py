@@ -68,6 +68,12 @@ class _Info:
     best: set[Factor] | None = None
     kind: str = "other"  # "boundary" (zero-width, at a word edge), "space", or "other"
     edge_after: bool = False  # a word edge is certain right after this piece
+    open: frozenset[Factor] = frozenset()  # factors of ``best`` that end where this piece does
+
+
+def _closed(factors: set[Factor], open_: frozenset[Factor]) -> set[Factor]:
+    """``factors`` with those in ``open_`` marked as ending a word (a space or edge follows)."""
+    return {Factor(f.text, f.start, True, f.cased) if f in open_ else f for f in factors}
 
 
 def _effective_length(text: str) -> int:
@@ -144,7 +150,7 @@ def _item(op: Any, av: Any, edge: bool) -> _Info:
             return inner
         if inner.exact is not None and "" not in inner.exact:
             return _Info(best={Factor(s, edge) for s in inner.exact})
-        return _Info(best=inner.best, edge_after=inner.edge_after)
+        return _Info(best=inner.best, edge_after=inner.edge_after, open=inner.open)
     return _Info()
 
 
@@ -154,14 +160,18 @@ def _branch(alternatives: Sequence[Any], edge: bool) -> _Info:
     if all(i.exact is not None for i in infos):
         return _Info(exact=set().union(*(i.exact or set() for i in infos)))
     factors: set[Factor] = set()
+    open_: set[Factor] = set()
     for info in infos:
         if info.exact is not None and "" not in info.exact:
-            factors |= {Factor(s, edge) for s in info.exact}
+            exact = {Factor(s, edge) for s in info.exact}
+            factors |= exact
+            open_ |= exact
         elif info.best:
             factors |= info.best
+            open_ |= info.open
         else:
             return _Info(edge_after=after)  # one alternative needs nothing we can name
-    return _Info(best=factors, edge_after=after)
+    return _Info(best=factors, edge_after=after, open=frozenset(open_))
 
 
 def _sequence(items: Sequence[tuple[Any, Any]], edge: bool) -> _Info:
@@ -170,6 +180,15 @@ def _sequence(items: Sequence[tuple[Any, Any]], edge: bool) -> _Info:
     run: set[str] | None = None
     run_start = False
     kinds: set[str] = set()
+    # The factors of the last piece, held back until we know whether a word edge follows.
+    held: set[Factor] | None = None
+    held_open: frozenset[Factor] = frozenset()
+
+    def settle(at_edge: bool) -> None:
+        nonlocal held, best
+        if held:
+            best = _better(best, _closed(held, held_open) if at_edge else held)
+        held = None
 
     def flush(end: bool) -> None:
         nonlocal run, best
@@ -182,8 +201,10 @@ def _sequence(items: Sequence[tuple[Any, Any]], edge: bool) -> _Info:
         kinds.add(info.kind if info.exact is None or info.kind == "boundary" else "exact")
         if info.kind in ("boundary", "space"):
             flush(end=True)
+            settle(at_edge=True)
             edge = True
             continue
+        settle(at_edge=False)
         if info.exact is not None:
             if run is None:
                 run, run_start = {""}, edge
@@ -194,14 +215,23 @@ def _sequence(items: Sequence[tuple[Any, Any]], edge: bool) -> _Info:
             edge = False
             continue
         flush(end=False)
-        best = _better(best, info.best)
+        held, held_open = info.best, info.open
         edge = info.edge_after
     if kinds == {"exact"} and run is not None:
         return _Info(exact=run)
     if kinds == {"space"}:
         return _Info(kind="space", edge_after=True)
-    flush(end=edge)
-    return _Info(best=best, edge_after=edge)
+    # What ends the sequence stays open: the enclosing pattern says what follows.
+    tail: set[Factor] | None = None
+    tail_open: frozenset[Factor] = frozenset()
+    if run is not None and "" not in run:
+        tail = {Factor(s, run_start, edge) for s in run}
+        tail_open = frozenset(tail)
+    elif held:
+        tail, tail_open = held, held_open
+    chosen = _better(best, tail)
+    return _Info(best=chosen, edge_after=edge,
+                 open=tail_open if tail is not None and chosen is tail else frozenset())
 
 
 def pattern_factors(pattern: str, *, bounded: bool = False) -> set[Factor] | None:
