@@ -11,6 +11,7 @@ DEMO_OUT := demo-out
 CORPUS ?= ../shared/corpus
 EVAL_DIRS := $(wildcard $(CORPUS)/seeds $(CORPUS)/dev)
 BENCH_ARGS ?=
+THROUGHPUT_ARGS ?= --n 20000 --workers 2
 
 .PHONY: help venv demo test chromium eval bench lint clean distclean
 
@@ -20,6 +21,7 @@ help:
 	@echo "make test    run the test suite (installs Debian's chromium for the browser tests)"
 	@echo "make eval    score the extractor on the annotated corpus"
 	@echo "make bench   measure extraction speed (BENCH_ARGS='--n 500 --json')"
+	@echo "make throughput  end-to-end ingest speed on a synthetic stream (THROUGHPUT_ARGS='--n 100000')"
 	@echo "make lint    ruff"
 	@echo "make clean   remove generated files (distclean: the virtualenv too)"
 
@@ -66,6 +68,10 @@ endif
 
 bench: venv
 	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/extract_bench.py $(BENCH_ARGS)
+
+# 20,000 articles by default; the target figures are for THROUGHPUT_ARGS='--n 100000 --workers 2'.
+throughput: venv
+	$(BIN)/python benchmarks/throughput.py $(THROUGHPUT_ARGS)
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks scripts

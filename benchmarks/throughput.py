@@ -52,69 +52,69 @@ TOWNS = ("Harnby", "Eastwell", "Marlow Vale", "Copperton", "Saltings", "Brackwat
 DAYS = ("on Monday", "on Tuesday", "yesterday", "last night", "this week", "on Friday")
 
 RELEVANT = (
-    "{cllr} {name}, who represents {ward} ward on {council}, has quit {p1} to sit as an "
+    ("{cllr} {name}, who represents {ward} ward on {council}, has quit {p1} to sit as an "
     "independent.\n{last} said {day} that the decision had not been taken lightly. \"I can no "
     "longer support the direction the group has taken on housing,\" {last} said.\nA spokesperson "
     "for {p1} said the party thanked {last} for their work and would continue to serve "
-    "residents of {ward}.\nThe council's next full meeting is on {date}.",
-    "{cllr} {name} has defected from {p1} to {p2}, the latest in a string of changes on "
+    "residents of {ward}.\nThe council's next full meeting is on {date}."),
+    ("{cllr} {name} has defected from {p1} to {p2}, the latest in a string of changes on "
     "{council}.\nThe {ward} ward member announced the move {day}, saying {p2} offered "
     "\"a real alternative\" for {town}.\nLocal party officials said they were disappointed. The "
-    "change leaves the ruling group with a majority of {n}.\n{last} was first elected in {year}.",
-    "{cllr} {name} has been suspended by {p1} pending an investigation into comments made "
+    "change leaves the ruling group with a majority of {n}.\n{last} was first elected in {year}."),
+    ("{cllr} {name} has been suspended by {p1} pending an investigation into comments made "
     "online.\nA party spokesperson confirmed {day} that the {council} member for {ward} had "
     "been suspended while the complaint was looked into.\n{last} will sit as an independent "
     "during the investigation and has not commented.\nOpposition councillors called for an "
-    "apology at the next meeting.",
-    "{cllr} {name} has been expelled from {p1} after standing against an official candidate.\n"
+    "apology at the next meeting."),
+    ("{cllr} {name} has been expelled from {p1} after standing against an official candidate.\n"
     "The {ward} councillor on {council} was told of the decision {day}. {last} said the "
     "expulsion was \"a badge of honour\" and would carry on representing {town}.\nThe party "
-    "said its rules were clear and had been applied fairly.",
-    "{cllr} {name} has had the {p1s} whip restored, {n} months after it was withdrawn.\n"
+    "said its rules were clear and had been applied fairly."),
+    ("{cllr} {name} has had the {p1s} whip restored, {n} months after it was withdrawn.\n"
     "The {council} member for {ward} rejoins the group {day} after completing training, a "
-    "spokesperson said.\n{last} said: \"I am pleased to be back and to get on with the job.\"",
+    "spokesperson said.\n{last} said: \"I am pleased to be back and to get on with the job.\""),
 )
 IRRELEVANT = (
-    ("sport", "{town} Rovers came from behind to beat {town2} {n}-{m} on Saturday, with {name} "
+    ("sport", ("{town} Rovers came from behind to beat {town2} {n}-{m} on Saturday, with {name} "
      "scoring twice in the second half.\nThe striker, who joined from {town2} in the summer, "
      "left the pitch to a standing ovation. Manager {name2} said the squad had shown real "
      "character.\nRovers are now {n} points clear at the top of the league with {m} games left. "
      "They return to action on Tuesday night at home to {town3}.\nTickets remain on sale from "
-     "the club shop."),
-    ("business", "Shares in {town} Foods fell {n}% after the company warned on profits, blaming "
+     "the club shop.")),
+    ("business", ("Shares in {town} Foods fell {n}% after the company warned on profits, blaming "
      "higher energy costs.\nChief executive {name} said the board had moved quickly to cut "
      "costs and expected trading to return to growth next year. The firm employs {m}00 people "
      "across the region.\nAnalysts said the warning had been expected after a difficult "
-     "quarter for food producers.\nThe company will publish its full results in March."),
-    ("courts", "A {n}-year-old man from {town} has been given a suspended sentence after "
+     "quarter for food producers.\nThe company will publish its full results in March.")),
+    ("courts", ("A {n}-year-old man from {town} has been given a suspended sentence after "
      "admitting dangerous driving.\n{town2} Crown Court heard that {name} had driven at more "
      "than {m}0mph on the bypass before crashing into a fence.\nThe judge said he had shown "
      "genuine remorse. He was banned from driving for two years and ordered to do {m}0 hours of "
-     "unpaid work.\nPolice welcomed the sentence."),
-    ("weather", "Heavy rain is expected across {town} and {town2} this weekend, with the Met "
+     "unpaid work.\nPolice welcomed the sentence.")),
+    ("weather", ("Heavy rain is expected across {town} and {town2} this weekend, with the Met "
      "Office issuing a yellow warning.\nUp to {n}0mm could fall on higher ground, and drivers "
      "are advised to allow extra time for journeys.\nForecasters said temperatures would stay "
      "mild for the time of year, with brighter weather arriving on Monday.\nThe Environment "
-     "Agency said it was monitoring river levels."),
-    ("culture", "The {town} Players open their new season next week with a production of "
+     "Agency said it was monitoring river levels.")),
+    ("culture", ("The {town} Players open their new season next week with a production of "
      "a classic comedy at the Corn Exchange.\nDirector {name} said the cast of {n} had been "
      "rehearsing since the summer. The company, founded in 19{m}0, stages three shows a year.\n"
      "Tickets cost £{n}2 and are available from the box office.\nA matinee has been added for "
-     "Saturday afternoon."),
-    ("westminster", "The MP for {town} has called on the government to do more to support "
+     "Saturday afternoon.")),
+    ("westminster", ("The MP for {town} has called on the government to do more to support "
      "bus routes in rural areas.\n{name}, speaking in a Commons debate, said {n} services had "
      "been cut in the past year. The transport minister said funding had been increased.\nThe "
      "debate was secured by a group of {m} MPs from across the House.\nA report on rural "
-     "transport is due later this year."),
-    ("council", "{council} has approved plans for {n}00 new homes on the edge of {town} "
+     "transport is due later this year.")),
+    ("council", ("{council} has approved plans for {n}00 new homes on the edge of {town} "
      "despite objections from residents.\nCouncillor {name}, the cabinet member for planning, "
      "said the scheme would bring much-needed affordable housing. Opposition members said the "
      "roads could not cope.\nThe developer has agreed to pay £{m} million towards a new school. "
-     "Work is expected to start next spring."),
-    ("council", "{cllr} {name} has been named chair of {council}'s scrutiny committee.\nThe "
+     "Work is expected to start next spring.")),
+    ("council", ("{cllr} {name} has been named chair of {council}'s scrutiny committee.\nThe "
      "{ward} councillor said she wanted to look closely at waiting times for adult social "
      "care. The committee meets {n} times a year.\nThe previous chair stood down after {m} "
-     "years in the role to spend more time with family.\nResidents can watch meetings online."),
+     "years in the role to spend more time with family.\nResidents can watch meetings online.")),
 )
 
 
@@ -136,8 +136,8 @@ def _fill(template: str, rng: random.Random) -> str:
     return text
 
 
-FILLER = ("{town} has a long history as a market town, and its high street still draws "
-          "visitors from across the county on weekends.",
+FILLER = (("{town} has a long history as a market town, and its high street still draws "
+          "visitors from across the county on weekends."),
           "Readers can send their views to the newsdesk by email or by post.",
           "The story will be updated as more information becomes available.",
           "Figures published last month showed the number of visitors rose by {n}%.")
@@ -192,7 +192,7 @@ def run_ingest(path: Path, db: Path, workers: int, relevant_only: bool,
         if rss:
             samples.append((time.perf_counter() - started, sum(rss), max(rss)))
         time.sleep(0.2)
-    out, err = proc.communicate()
+    _out, err = proc.communicate()
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise SystemExit(f"ingest failed ({proc.returncode}):\n{err}")

@@ -1,15 +1,16 @@
-"""The ingest pipeline: sources -> batches -> extraction -> one writer -> the store.
+"""The ingest pipeline: sources -> batches -> prefilter -> extraction -> one writer -> the store.
 
 ``ingest`` reads any inputs :func:`floorcross.sources.iter_sources` understands, cuts the
-articles into batches, extracts the articles the store has not seen (by content hash, so a
+articles into batches, passes over the articles the prefilter rejects (:mod:`floorcross.
+prefilter`), extracts the rest of those the store has not seen (by content hash, so a
 syndicated copy under a second URL costs no extraction), and hands each batch to
 :meth:`Store.write_batch`, which writes it and resolves people and changes in one transaction.
 
-Extraction is a plain function over a batch (``extract_many`` by default), so a process pool or
-a Dask cluster can stand in for it without the writer changing: the store stays a single
-writer fed one batch at a time, in input order. Batches are cut by count of articles read, and
-resolution does not depend on batch boundaries, so an ingest killed at any point and run again
-ends with the same database as one that was never interrupted.
+Extraction runs here or in worker processes (:mod:`floorcross.parallel`), and with
+:mod:`floorcross.cluster` reading and extraction run on a Dask cluster; either way the store
+stays a single writer fed one batch at a time, in input order. Batches are cut by count of
+articles read, and resolution does not depend on batch boundaries, so an ingest killed at any
+point and run again ends with the same database as one that was never interrupted.
 """
 
 from __future__ import annotations
