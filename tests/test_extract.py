@@ -109,3 +109,15 @@ def test_fixture_record_is_exact(gold_path: Path) -> None:
 def test_there_are_enough_fixtures_of_our_own() -> None:
     assert len(_cases()) >= 40
     assert all(doc in {g.name[: -len(".gold.json")] for g in _cases()} for doc in KNOWN_GAPS)
+
+
+def test_article_with_no_change_and_no_count_is_empty_and_a_count_alone_is_kept() -> None:
+    # Both pass a vocabulary scan (an office word and 'becomes'), neither states a change.
+    quiet = ("Councillor Ada Brook, the cabinet member for planning, opened the new library.\n"
+             "More details will be published when the timetable becomes available.\n")
+    record = extract_article(quiet, published="2025-01-10", doc="quiet")
+    assert (record.relevant, record.events, record.composition) == (False, [], [])
+    counted = quiet + "Labour now has 31 councillors on the authority.\n"
+    record = extract_article(counted, published="2025-01-10", doc="counted")
+    assert record.events == []
+    assert [(c.party, c.seats) for c in record.composition] == [("Labour", 31)]

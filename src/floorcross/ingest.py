@@ -330,6 +330,7 @@ class Batcher:
         self.scan, self.relevant_only, self.batch_size = scan, relevant_only, batch_size
         self.batch: list[Prepared] = []
         self.pending: deque[tuple[list[Prepared], _Job | None]] = deque()
+        self.kept: list[tuple[SourceArticle, ArticleRecord | None]] = []
 
     def _ahead(self) -> int:
         """Batches that may be under extraction while the writer works: enough to keep
@@ -363,6 +364,8 @@ class Batcher:
         self.flush()
         while self.pending:
             self._write_oldest()
+        if self.kept:
+            self._report(self._commit(), 0)
 
     def _write_oldest(self) -> None:
         batch, job = self.pending.popleft()
@@ -395,9 +398,20 @@ class Batcher:
                 self.summary.not_stored += 1
                 continue
             items.append((e.article, head.record if head is e else None))
-        result = self.store.write_batch(items, self.version) if items else BatchResult()
+        # Articles to keep wait until a batch of them is ready: under ``relevant_only`` most
+        # input batches keep one or two, and a transaction (with its re-resolution) per input
+        # batch would cost more than the extraction.
+        self.kept.extend(items)
+        result = self._commit() if len(self.kept) >= self.batch_size else BatchResult()
+        self._report(result, len(batch))
+
+    def _commit(self) -> BatchResult:
+        items, self.kept = self.kept, []
+        return self.store.write_batch(items, self.version) if items else BatchResult()
+
+    def _report(self, result: BatchResult, articles: int) -> None:
         self.summary.add(result)
-        result.articles = len(batch)
+        result.articles = articles
         if self.on_batch is not None:
             self.on_batch(result)
 

@@ -17,7 +17,7 @@ from floorcross.extract.assemble import (
     rejoins_as_readmissions,
 )
 from floorcross.extract.attributes import find_councils
-from floorcross.extract.composition import find_composition
+from floorcross.extract.composition import find_composition, may_state_seats
 from floorcross.extract.context import ArticleContext
 from floorcross.extract.events import collect_events
 from floorcross.extract.people import find_people
@@ -89,6 +89,11 @@ class _Prepared:
         self.date_windows = _widen(self.windows, self.sentences, 2)
 
     def finish(self, ents: list[Entity]) -> ArticleRecord:
+        if not self.windows and not may_state_seats(self.sentences, self.parties, self.body_start):
+            # No sentence states a change (the windows are where they do) and none can hold a
+            # seat count: nothing to find, so skip finding people, councils and events.
+            return ArticleRecord(doc=self.doc, published=self.published, relevant=False,
+                                 events=[], composition=[])
         text = self.text
         quotes, parties = self.quotes, self.parties
         people, mentions = find_people(text, self.body_start, ents, parties, quotes)

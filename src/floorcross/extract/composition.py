@@ -86,6 +86,27 @@ _CONTEXT = re.compile(
 )
 
 
+def may_state_seats(sentences, parties: list[PartyMention], body_start: int) -> bool:
+    """Whether any sentence could hold a seat count (a number and a council word, with a party
+    or, for "It currently has 14 councillors", after a local group): a test no looser than
+    :func:`find_composition`'s own, so that an article with no change and no count can skip
+    the rest."""
+    if not parties:
+        return False
+    number = re.compile(rf"\d|{_num()}", re.IGNORECASE)
+    local = any(p.local for p in parties)
+    for sentence in sentences:
+        if sentence.start < body_start:
+            continue
+        if not (number.search(sentence.text) and _CONTEXT.search(sentence.text)):
+            continue
+        if local and re.match(r"\s*(?:It|The\s+group)\b", sentence.text):
+            return True
+        if any(p.start < sentence.end and p.end > sentence.start for p in parties):
+            return True
+    return False
+
+
 def _value(word: str) -> int | None:
     word = word.lower()
     if word.isdigit():
