@@ -131,16 +131,34 @@ def _fill(template: str, rng: random.Random) -> str:
         "n": rng.randint(2, 9), "m": rng.randint(2, 9), "year": rng.randint(2012, 2022),
         "date": f"{rng.randint(1, 28)} {rng.choice(('March', 'June', 'October'))}",
     }
-    text = template.format(**values)
-    # Real stories are longer than a template: pad with the stream's filler paragraphs.
-    return text
+    return template.format(**values)
 
 
 FILLER = (("{town} has a long history as a market town, and its high street still draws "
           "visitors from across the county on weekends."),
           "Readers can send their views to the newsdesk by email or by post.",
           "The story will be updated as more information becomes available.",
-          "Figures published last month showed the number of visitors rose by {n}%.")
+          "Figures published last month showed the number of visitors rose by {n}%.",
+          ("Traders on the high street said footfall had picked up since the new car park "
+           "opened, although several units are still empty after the closure of a bank branch."),
+          ("The town's library will open later on Thursdays from next month, and a new "
+           "reading group for teenagers starts in the spring."),
+          ("Volunteers from a local charity spent the weekend clearing litter from the river "
+           "path between the mill and the old railway bridge."),
+          ("A spokesperson for the bus operator said timetables on the number {n} route would "
+           "change in the new year to improve reliability at peak times."),
+          ("Parents at the primary school have raised more than £{m},000 for new playground "
+           "equipment through a series of quiz nights and a sponsored walk."),
+          ("The farmers' market returns to the square on the first Saturday of every month, "
+           "with stalls selling bread, cheese, cider and plants."),
+          ("Police have reminded drivers to take care on the bypass after a run of minor "
+           "collisions near the roundabout in recent weeks."),
+          ("A public meeting about plans for the former hospital site will be held in the "
+           "community centre, where residents can look at drawings and ask questions."),
+          ("The museum's new exhibition looks at {n} centuries of the town's history, from its "
+           "medieval charter to the closure of the last shoe factory."),
+          ("Organisers of the summer festival are looking for stewards and first aiders and "
+           "say anyone interested should get in touch before the end of the month."))
 
 
 def stream(n: int, share: float, seed: int = 7) -> Iterator[dict[str, object]]:
@@ -155,7 +173,8 @@ def stream(n: int, share: float, seed: int = 7) -> Iterator[dict[str, object]]:
         else:
             kind, template = rng.choice(IRRELEVANT)
         body = _fill(template, rng)
-        extra = "\n".join(_fill(rng.choice(FILLER), rng) for _ in range(rng.randint(1, 3)))
+        # Real stories run to a few kilobytes: pad with the stream's filler paragraphs.
+        extra = "\n".join(_fill(rng.choice(FILLER), rng) for _ in range(rng.randint(6, 18)))
         day = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         yield {"url": f"https://news.example/{kind}/{i}", "title": body.split("\n", 1)[0][:80],
                "published": day, "text": f"{body}\n{extra}\n", "id": f"{kind}-{i}"}

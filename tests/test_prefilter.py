@@ -14,6 +14,7 @@ from warcio.warcwriter import WARCWriter
 from floorcross.ingest import ingest
 from floorcross.prefilter import (
     Factor,
+    Prefilter,
     office_factors,
     pattern_factors,
     prefilter,
@@ -195,3 +196,24 @@ def test_relevant_only_ingest_parses_only_candidate_pages(
     assert "3 pages passed over unparsed" in summary.line()
     [change] = fresh_db.changes()
     assert (change.person, change.from_party) == ("Amira Dunn", "Labour")
+
+
+# An office word and a trigger word, but no party anywhere: a council story, not a change.
+CHAIR = (
+    "Councillor Amira Dunn has been named chair of the scrutiny committee.\n\nThe previous chair "
+    "stood down after six years. Minutes will be published when they become available, and the "
+    "meeting returns to the town hall next month."
+)
+
+
+def test_a_story_with_no_party_word_is_passed_over() -> None:
+    words = vocabulary()["parties"]
+    for word in ("labour", "conservative", "green", "party", "whip", "independent", "group"):
+        assert word in words, word
+    assert Prefilter(trigger_factors(), office_factors()).passes(CHAIR)  # the party test decides
+    assert not prefilter().passes(CHAIR)
+    assert prefilter().windows(CHAIR) == []
+    assert not prefilter().raw_passes(page("News", CHAIR))
+    with_party = CHAIR.replace("named chair", "suspended by the party and named chair")
+    assert prefilter().passes(with_party)
+    assert prefilter().raw_passes(page("News", with_party))

@@ -20,7 +20,12 @@ match must contain (a necessary "factor", as code-search engines do with trigram
   all-capital acronyms (``MP``, ``MS``, ``AM``) are matched in their own case, so that "I am"
   is not an Assembly Member.
 
-The office test is a judgement, not a law of the extractor: every change in the annotated
+* party words from ``parties.yaml`` (the longest word of every name and alias, the last word
+  of every local group head) and the generic words the trigger patterns accept in a party's
+  place (``party``, ``group``, ``whip``, ``movement``, ``independent``): a change has a party
+  at one end or the other, and the extractor finds it in one of these forms.
+
+The office and party tests are judgements, not laws of the extractor: every change in the annotated
 corpus and in our fixtures names an office somewhere in the article, and `benchmarks/
 prefilter_recall.py` measures that this stays true.
 """
@@ -36,7 +41,7 @@ from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from floorcross.resources import lexicon, titles_data, triggers_data
+from floorcross.resources import lexicon, parties_data, titles_data, triggers_data
 
 # Trigger roles that never make an event by themselves (see extract/events.py).
 COMPLETING_ROLES = frozenset({"to_ind", "when"})
@@ -309,6 +314,35 @@ def office_factors() -> tuple[Factor, ...]:
     return tuple(sorted(found, key=lambda f: (f.text, f.start, f.end)))
 
 
+# What the trigger patterns accept where a party is named ("the party", "the whip"): see
+# ``_GENERIC`` in extract/triggers.py; "independent" stands for "sit as an independent".
+_GENERIC_PARTY_WORDS = ("party", "group", "whip", "movement", "independent", "independents")
+
+
+def _ascii_word(phrase: str, last: bool = False) -> str | None:
+    """The word of a party name to look for: every mention contains all of its words, so the
+    longest (rarest, as a rule) ASCII one will do, or the last one for a group head."""
+    words = [w for w in re.findall(r"[\w-]+", phrase.lower()) if w.isascii() and w not in {"the", "s"}]
+    if not words:
+        return None
+    return words[-1] if last else max(words, key=len)
+
+
+@cache
+def party_factors() -> tuple[Factor, ...]:
+    """The party words, from ``parties.yaml``, and the generic words for a party."""
+    data = parties_data()
+    words: set[str] = set(_GENERIC_PARTY_WORDS)
+    for party in data["parties"]:
+        for phrase in [party["name"], *party.get("aliases", []), *party.get("context_aliases", [])]:
+            if word := _ascii_word(phrase):
+                words.add(word)
+    for head in data.get("local_group_heads", []):
+        if word := _ascii_word(head, last=True):
+            words.add(word)
+    return tuple(Factor(w, True, True) for w in sorted(words))
+
+
 # ------------------------------------------------------------------------------ compiled scans
 
 
@@ -400,19 +434,22 @@ class Prefilter:
     """The compiled prefilter (build once with :func:`prefilter`; safe to share)."""
 
     def __init__(self, triggers: Sequence[Factor], offices: Sequence[Factor],
-                 neighbours: int = NEIGHBOURS) -> None:
+                 neighbours: int = NEIGHBOURS, parties: Sequence[Factor] = ()) -> None:
         self.neighbours = neighbours
         self._trigger = _Scan.build(triggers, raw=False)
         self._office = _Scan.build(offices, raw=False)
         self._trigger_raw = _Scan.build(_raw_factors(triggers), raw=True)
         self._office_raw = _Scan.build(_raw_factors(offices), raw=True)
+        self._party = _Scan.build(parties, raw=False) if parties else None
+        self._party_raw = _Scan.build(_raw_factors(parties), raw=True) if parties else None
         assert self._trigger.folded is not None
         self._trigger_iter = self._trigger.folded
 
     def passes(self, text: str) -> bool:
         """True when the article names an office and has a trigger word: worth extracting."""
         folded = text.lower()
-        return self._office.search(text, folded) and self._trigger.search(text, folded)
+        return (self._office.search(text, folded) and self._trigger.search(text, folded)
+                and (self._party is None or self._party.search(text, folded)))
 
     def windows(self, text: str) -> list[tuple[int, int]]:
         """The candidate sentences and their neighbours, merged; empty when it does not pass.
@@ -420,7 +457,8 @@ class Prefilter:
         ``text[start:end]`` of each window is exactly the text the extractor would see there.
         """
         folded = text.lower()
-        if not self._office.search(text, folded):
+        if not self._office.search(text, folded) or (
+                self._party is not None and not self._party.search(text, folded)):
             return []
         hits = [m.start() for m in self._trigger_iter.finditer(folded)]
         if not hits:
@@ -449,16 +487,18 @@ class Prefilter:
             return True
         folded = data.lower()
         return (self._office_raw.search(data, folded)
-                and self._trigger_raw.search(data, folded))
+                and self._trigger_raw.search(data, folded)
+                and (self._party_raw is None or self._party_raw.search(data, folded)))
 
 
 @cache
 def prefilter() -> Prefilter:
     """The prefilter built from the data files (once per process)."""
-    return Prefilter(trigger_factors(), office_factors())
+    return Prefilter(trigger_factors(), office_factors(), parties=party_factors())
 
 
 def vocabulary() -> dict[str, list[str]]:
-    """The words each scan looks for, for people: ``{"triggers": [...], "offices": [...]}``."""
+    """The words each scan looks for, for people: ``{"triggers": [...], "offices": [...], "parties": [...]}``."""
     return {"triggers": sorted({f.text for f in trigger_factors()}),
-            "offices": sorted({f.text for f in office_factors()})}
+            "offices": sorted({f.text for f in office_factors()}),
+            "parties": sorted({f.text for f in party_factors()})}
