@@ -322,7 +322,7 @@ _GENERIC_PARTY_WORDS = ("party", "group", "whip", "movement", "independent", "in
 def _ascii_word(phrase: str, last: bool = False) -> str | None:
     """The word of a party name to look for: every mention contains all of its words, so the
     longest (rarest, as a rule) ASCII one will do, or the last one for a group head."""
-    words = [w for w in re.findall(r"[\w-]+", phrase.lower()) if w.isascii() and w not in {"the", "s"}]
+    words = [w for w in re.findall(r"[\w-]+", phrase) if w.isascii() and w.lower() not in {"the", "s"}]
     if not words:
         return None
     return words[-1] if last else max(words, key=len)
@@ -330,17 +330,24 @@ def _ascii_word(phrase: str, last: bool = False) -> str | None:
 
 @cache
 def party_factors() -> tuple[Factor, ...]:
-    """The party words, from ``parties.yaml``, and the generic words for a party."""
+    """The party words, from ``parties.yaml``, and the generic words for a party.
+
+    Local group heads ("Peterborough First", "Ashfield Residents") are found by the extractor
+    only capitalised, so they are looked for in their own case: "first" and "residents" are in
+    most news stories, "First" and "Residents" far fewer."""
     data = parties_data()
     words: set[str] = set(_GENERIC_PARTY_WORDS)
     for party in data["parties"]:
         for phrase in [party["name"], *party.get("aliases", []), *party.get("context_aliases", [])]:
             if word := _ascii_word(phrase):
-                words.add(word)
-    for head in data.get("local_group_heads", []):
-        if word := _ascii_word(head, last=True):
-            words.add(word)
-    return tuple(Factor(w, True, True) for w in sorted(words))
+                words.add(word.lower())
+    factors = {Factor(w, True, True) for w in words}
+    heads = [(h, True) for h in data.get("local_group_heads", [])]
+    starts = [(s, False) for s in data.get("local_group_starts", [])]
+    for phrase, last in heads + starts:
+        if (word := _ascii_word(phrase, last=last)) and word.lower() not in words:
+            factors.add(Factor(word, True, True, cased=True))
+    return tuple(sorted(factors, key=lambda f: (f.text, f.cased)))
 
 
 # ------------------------------------------------------------------------------ compiled scans
