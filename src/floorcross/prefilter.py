@@ -458,6 +458,10 @@ class Prefilter:
         return (self._office.search(text, folded) and self._trigger.search(text, folded)
                 and (self._party is None or self._party.search(text, folded)))
 
+    def has_trigger(self, text: str) -> bool:
+        """Whether ``text`` (a sentence, say) holds a trigger word."""
+        return self._trigger.search(text, text.lower())
+
     def windows(self, text: str) -> list[tuple[int, int]]:
         """The candidate sentences and their neighbours, merged; empty when it does not pass.
 

@@ -28,6 +28,7 @@ from floorcross.extract.triggers import find_atoms
 from floorcross.nlp import Entity, entities_many
 from floorcross.normalise.dates import find_dates
 from floorcross.normalise.parties import PartyMention, find_parties
+from floorcross.prefilter import COMPLETING_ROLES, prefilter
 from floorcross.records import ArticleRecord
 
 __all__ = ["extract_article", "extract_many", "nlp_windows"]
@@ -54,6 +55,22 @@ def nlp_windows(text: str, sentences: Sequence[Sentence], body_start: int,
         else:
             windows.append((s.start, s.end))
     return windows
+
+
+def _may_state_change(text: str, sentences: Sequence[Sentence], body_start: int,
+                      parties: list[PartyMention], quotes: list[tuple[int, int]]) -> bool:
+    """Whether a trigger that makes a change (not one that only completes it, such as "sits as
+    an independent") matches outside quotes: tried only in the sentences holding one of the
+    prefilter's trigger words, which every such match contains."""
+    scan = prefilter()
+    probe = ArticleContext(text, body_start, None, list(sentences), quotes, parties, [], [], [])
+    for s in sentences:
+        if s.start < body_start or not scan.has_trigger(s.text):
+            continue
+        if any(a.role not in COMPLETING_ROLES and not probe.in_quote(a.start, a.end)
+               for a in find_atoms(probe, s)):
+            return True
+    return False
 
 
 def _widen(windows: list[tuple[int, int]], sentences: Sequence[Sentence], after: int) -> list[tuple[int, int]]:
@@ -85,11 +102,16 @@ class _Prepared:
         self.sentences = split_sentences(text, body_start)
         self.quotes = quote_spans(text, body_start)
         self.parties = find_parties(text, body_start)
-        self.windows = nlp_windows(text, self.sentences, body_start, self.parties, self.quotes)
+        # Nothing to find in an article with no sentence that could state a change and none
+        # that could hold a seat count: skip the rest (the record is empty either way).
+        self.empty = not (_may_state_change(text, self.sentences, body_start, self.parties, self.quotes)
+                          or may_state_seats(self.sentences, self.parties, body_start))
+        self.windows = [] if self.empty else \
+            nlp_windows(text, self.sentences, body_start, self.parties, self.quotes)
         self.date_windows = _widen(self.windows, self.sentences, 2)
 
     def finish(self, ents: list[Entity]) -> ArticleRecord:
-        if not self.windows and not may_state_seats(self.sentences, self.parties, self.body_start):
+        if self.empty or (not self.windows and not may_state_seats(self.sentences, self.parties, self.body_start)):
             # No sentence states a change (the windows are where they do) and none can hold a
             # seat count: nothing to find, so skip finding people, councils and events.
             return ArticleRecord(doc=self.doc, published=self.published, relevant=False,
