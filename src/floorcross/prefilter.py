@@ -458,9 +458,16 @@ class Prefilter:
         return (self._office.search(text, folded) and self._trigger.search(text, folded)
                 and (self._party is None or self._party.search(text, folded)))
 
-    def has_trigger(self, text: str) -> bool:
-        """Whether ``text`` (a sentence, say) holds a trigger word."""
-        return self._trigger.search(text, text.lower())
+    def trigger_positions(self, text: str) -> list[int] | None:
+        """Where the trigger words start in ``text`` (None when lower-casing would move
+        characters, as for "İ", and positions could not be trusted)."""
+        folded = text.lower()
+        if len(folded) != len(text):
+            return None
+        hits = [m.start() for m in self._trigger_iter.finditer(folded)]
+        if self._trigger.cased is not None:
+            hits += [m.start() for m in self._trigger.cased.finditer(text)]
+        return sorted(hits)
 
     def windows(self, text: str) -> list[tuple[int, int]]:
         """The candidate sentences and their neighbours, merged; empty when it does not pass.

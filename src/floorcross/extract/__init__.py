@@ -6,6 +6,7 @@ their neighbours. Everything else is rules over the text, with offsets kept exac
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from floorcross.extract.assemble import (
@@ -62,11 +63,15 @@ def _may_state_change(text: str, sentences: Sequence[Sentence], body_start: int,
     """Whether a trigger that makes a change (not one that only completes it, such as "sits as
     an independent") matches outside quotes: tried only in the sentences holding one of the
     prefilter's trigger words, which every such match contains."""
-    scan = prefilter()
+    hits = prefilter().trigger_positions(text)
     probe = ArticleContext(text, body_start, None, list(sentences), quotes, parties, [], [], [])
     for s in sentences:
-        if s.start < body_start or not scan.has_trigger(s.text):
+        if s.start < body_start:
             continue
+        if hits is not None:
+            first = bisect_left(hits, s.start)
+            if first == len(hits) or hits[first] >= s.end:
+                continue
         if any(a.role not in COMPLETING_ROLES and not probe.in_quote(a.start, a.end)
                for a in find_atoms(probe, s)):
             return True
