@@ -376,15 +376,23 @@ def _trie(words: Iterable[str]) -> str:
 
 def _alternation(factors: Iterable[Factor], word: str) -> str | None:
     """One pattern for all ``factors``, grouped by their word edges; ``word`` is the class of
-    word characters (``\\w`` for text, ``[A-Za-z0-9_]`` for bytes)."""
-    groups: dict[tuple[bool, bool], list[str]] = {}
+    word characters (``\\w`` for text, ``[A-Za-z0-9_]`` for bytes).
+
+    Every alternative starts with a literal character and checks the word edge before it
+    only after it (``d(?<!\\wd)efect``, not ``(?<!\\w)defect``): a pattern that begins with
+    a set of literal characters lets Python's engine skip to the next place one of them
+    occurs, several times faster than trying the whole pattern at every character.
+    """
+    groups: dict[tuple[bool, bool], dict[str, list[str]]] = {}
     for f in factors:
-        groups.setdefault((f.start, f.end), []).append(f.text)
+        groups.setdefault((f.start, f.end), {}).setdefault(f.text[0], []).append(f.text[1:])
     parts = []
-    for (start, end), words in sorted(groups.items(), reverse=True):
-        before = f"(?<!{word})" if start else ""
+    for (start, end), by_first in sorted(groups.items(), reverse=True):
         after = f"(?!{word})" if end else ""
-        parts.append(f"{before}{_trie(words)}{after}")
+        for first, rests in sorted(by_first.items()):
+            lead = re.escape(first)
+            before = f"(?<!{word}{lead})" if start else ""
+            parts.append(f"{lead}{before}{_trie(rests)}{after}")
     return "|".join(parts) or None
 
 

@@ -86,19 +86,41 @@ _CONTEXT = re.compile(
 )
 
 
-def may_state_seats(sentences, parties: list[PartyMention], body_start: int) -> bool:
+def seat_candidate(text: str) -> bool:
+    """Whether a sentence (or a paragraph holding it) has a number and a council word."""
+    if text.isascii():  # the same test on lower-cased text, where the scans run far faster
+        lowered = text.lower()
+        number, context = _ascii_cue_res()
+        return bool(context.search(lowered) and number.search(lowered))
+    return bool(_CONTEXT.search(text) and _number_re().search(text))
+
+
+@cache
+def _number_re() -> re.Pattern[str]:
+    return re.compile(rf"\d|{_num()}", re.IGNORECASE)
+
+
+@cache
+def _ascii_cue_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """:func:`_number_re` and ``_CONTEXT`` for lower-cased ASCII text (case-sensitive, so
+    the regex engine can skip ahead to the letters the words start with)."""
+    return (re.compile(rf"\d|{_num()}".lower()), re.compile(_CONTEXT.pattern.lower()))
+
+
+def may_state_seats(sentences, parties: list[PartyMention], body_start: int, *,
+                    all_parties_known: bool = True) -> bool:
     """Whether any sentence could hold a seat count (a number and a council word, with a party
     or, for "It currently has 14 councillors", after a local group): a test no looser than
     :func:`find_composition`'s own, so that an article with no change and no count can skip
-    the rest."""
-    if not parties:
+    the rest. ``all_parties_known=False``: ``parties`` covers only the sentences given, so a
+    local group named elsewhere is assumed."""
+    if not parties and all_parties_known:
         return False
-    number = re.compile(rf"\d|{_num()}", re.IGNORECASE)
-    local = any(p.local for p in parties)
+    local = any(p.local for p in parties) or not all_parties_known
     for sentence in sentences:
         if sentence.start < body_start:
             continue
-        if not (number.search(sentence.text) and _CONTEXT.search(sentence.text)):
+        if not seat_candidate(sentence.text):
             continue
         if local and re.match(r"\s*(?:It|The\s+group)\b", sentence.text):
             return True

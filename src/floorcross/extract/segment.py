@@ -41,18 +41,12 @@ def parse_header(text: str) -> tuple[str | None, int]:
     return match.group(1), match.end()
 
 
+_PARAGRAPH_RE = re.compile(r"\S(?:[^\r\n]*\S)?")  # a line's text, whitespace trimmed
+
+
 def paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Non-empty lines of the text as ``(start, end)`` spans, whitespace trimmed."""
-    spans: list[tuple[int, int]] = []
-    for match in re.finditer(r"[^\r\n]+", text[start:]):
-        s, e = match.start() + start, match.end() + start
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
-    return spans
+    return [m.span() for m in _PARAGRAPH_RE.finditer(text, start)]
 
 
 def _ends_with_abbreviation(chunk: str) -> bool:
@@ -70,16 +64,22 @@ def split_sentences(text: str, start: int = 0) -> list[Sentence]:
     """Sentences of every paragraph from ``start`` on, in order."""
     sentences: list[Sentence] = []
     for p_index, (p_start, p_end) in enumerate(paragraphs(text, start)):
-        para = text[p_start:p_end]
-        cursor = 0
-        for match in _BOUNDARY_RE.finditer(para):
-            cut = match.end()
-            if match.group(0).startswith(".") and _ends_with_abbreviation(para[cursor : match.start() + 1]):
-                continue
-            _add_sentence(sentences, text, p_start + cursor, p_start + cut, p_index)
-            cursor = cut
-        _add_sentence(sentences, text, p_start + cursor, p_end, p_index)
+        paragraph_sentences(sentences, text, p_start, p_end, p_index)
     return sentences
+
+
+def paragraph_sentences(out: list[Sentence], text: str, p_start: int, p_end: int,
+                        p_index: int) -> None:
+    """Append the sentences of one paragraph (``text[p_start:p_end]``) to ``out``."""
+    para = text[p_start:p_end]
+    cursor = 0
+    for match in _BOUNDARY_RE.finditer(para):
+        cut = match.end()
+        if match.group(0).startswith(".") and _ends_with_abbreviation(para[cursor : match.start() + 1]):
+            continue
+        _add_sentence(out, text, p_start + cursor, p_start + cut, p_index)
+        cursor = cut
+    _add_sentence(out, text, p_start + cursor, p_end, p_index)
 
 
 def _add_sentence(out: list[Sentence], text: str, s: int, e: int, paragraph: int) -> None:
@@ -100,20 +100,28 @@ def quote_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     for p_start, p_end in paragraphs(text, start):
-        open_at: int | None = None
-        for i in range(p_start, p_end):
-            ch = text[i]
-            if ch in _OPEN_QUOTES and open_at is None:
-                open_at = i
-            elif ch in _CLOSE_QUOTES and open_at is not None:
-                spans.append((open_at, i + 1))
-                open_at = None
-            elif ch == '"':
-                if open_at is None:
-                    open_at = i
-                else:
-                    spans.append((open_at, i + 1))
-                    open_at = None
-        if open_at is not None:
-            spans.append((open_at, p_end))
+        paragraph_quotes(spans, text, p_start, p_end)
     return spans
+
+
+_QUOTE_MARK_RE = re.compile(f'[{_OPEN_QUOTES}{_CLOSE_QUOTES}"]')
+
+
+def paragraph_quotes(out: list[tuple[int, int]], text: str, p_start: int, p_end: int) -> None:
+    """Append the spans of direct speech in one paragraph to ``out`` (see :func:`quote_spans`)."""
+    open_at: int | None = None
+    for match in _QUOTE_MARK_RE.finditer(text, p_start, p_end):
+        i, ch = match.start(), match.group(0)
+        if ch in _OPEN_QUOTES and open_at is None:
+            open_at = i
+        elif ch in _CLOSE_QUOTES and open_at is not None:
+            out.append((open_at, i + 1))
+            open_at = None
+        elif ch == '"':
+            if open_at is None:
+                open_at = i
+            else:
+                out.append((open_at, i + 1))
+                open_at = None
+    if open_at is not None:
+        out.append((open_at, p_end))

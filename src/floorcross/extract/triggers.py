@@ -101,6 +101,11 @@ def rules() -> tuple[TriggerRule, ...]:
 
 
 @cache
+def _all_anchors() -> tuple[str, ...]:
+    return tuple(sorted({a for rule in rules() for a in rule.anchors or ()}))
+
+
+@cache
 def vocabulary_regex() -> re.Pattern[str]:
     """A fast pre-check: could this text contain a trigger at all? (Every trigger pattern starts
     with, or contains, one of these words; whole words only, so "former" is not "form".)"""
@@ -180,10 +185,11 @@ def _find_atoms(ctx: ArticleContext, sentence: Sentence) -> list[Atom]:
         return []
     masked = ctx.mask(sentence)
     lowered = sentence.text.lower()
+    present = {a for a in _all_anchors() if a in lowered}
     base = sentence.start
     found: list[Atom] = []
     for rule in rules():
-        if rule.anchors is not None and not any(a in lowered for a in rule.anchors):
+        if rule.anchors is not None and present.isdisjoint(rule.anchors):
             continue
         for match in rule.regex.finditer(masked):
             atom = Atom(rule.kind, rule.role, rule.nominal, match.start() + base,
