@@ -121,3 +121,54 @@ def test_article_with_no_change_and_no_count_is_empty_and_a_count_alone_is_kept(
     record = extract_article(counted, published="2025-01-10", doc="counted")
     assert record.events == []
     assert [(c.party, c.seats) for c in record.composition] == [("Labour", 31)]
+
+
+# Articles written to test the quick look an article gets before it is split whole: each pairs
+# a paragraph that could state something with a neighbour that decides whether it does.
+_QUICK_LOOK_TRAPS = [
+    # The party named at the end of one paragraph, the trigger at the start of the next.
+    "Councillor Jo Pike was elected for the Liberal Democrats\n\nin 2019. She has now quit the party.\n",
+    # A trigger inside a quotation only: nobody is reported to change.
+    'The leader said: "If anyone defects to Reform they will regret it."\n\nCllr Tom Reed spoke next.\n',
+    # A quotation that opens in one paragraph and never closes there.
+    '"I have left the Green Party,\n\nCllr Ann Lee is said to have told friends.\n',
+    # A seat count with no trigger word anywhere.
+    "The chamber was busy.\n\nThere are now 12 Conservatives, 20 Labour and 3 Green councillors.\n",
+    # Party names and numbers that are not a seat count.
+    "Labour won 12 of the 20 contests and the Conservatives 3 in 2019.\n\nCllr Ray Dunn chaired.\n",
+    # The trigger word only in the headline, which is read as part of the article.
+    " date 2025-03-01\nCouncillor quits Labour\n\nThe meeting was cancelled because of snow.\n",
+    # A trigger word used of something else entirely.
+    "Councillor Sam Hart resigned from the planning committee.\n\nHe remains a Labour member.\n",
+    # A real change, plainly stated.
+    "Councillor Priya Shah has left the Conservatives to sit as an independent.\n",
+    # Nothing that could state anything.
+    "The library opens on Saturday.\n\nVisitors are welcome.\n",
+]
+
+
+def _full_look_says_empty(text: str) -> bool:
+    from floorcross.extract import _may_state_change
+    from floorcross.extract.composition import may_state_seats
+    from floorcross.extract.segment import parse_header, quote_spans, split_sentences
+    from floorcross.normalise.parties import find_parties
+
+    _, body_start = parse_header(text)
+    sentences = split_sentences(text, body_start)
+    parties = find_parties(text, body_start)
+    return not (_may_state_change(text, sentences, body_start, parties, quote_spans(text, body_start))
+                or may_state_seats(sentences, parties, body_start))
+
+
+@pytest.mark.parametrize("text", _QUICK_LOOK_TRAPS + [
+    p.read_text(encoding="utf-8") for folder in FOLDERS for p in sorted(folder.glob("*.txt"))])
+def test_quick_look_at_an_article_agrees_with_the_full_look(text: str) -> None:
+    from floorcross.extract import _surely_empty
+    from floorcross.extract.segment import parse_header
+
+    assert _surely_empty(text, parse_header(text)[1]) == _full_look_says_empty(text)
+
+
+def test_quick_look_traps_include_both_answers() -> None:
+    answers = [_full_look_says_empty(t) for t in _QUICK_LOOK_TRAPS]
+    assert True in answers and False in answers
