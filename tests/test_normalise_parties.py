@@ -157,3 +157,61 @@ def test_green_inside_a_ward_name_is_a_place() -> None:
     assert [m.name for m in find_parties("Cllr Ray Moss, a councillor for the Heald Green ward")] == []
     assert [m.name for m in find_parties("the Heald Green Ward councillor")] == []
     assert [m.name for m in find_parties("Sheffield Green councillor Ann Lee")] == ["Green"]
+
+
+# ---- the fast scans find exactly what the plain patterns find
+
+
+def _unicode_case_matches(ch: str) -> tuple[str, ...]:
+    import re
+    import sys
+
+    single = re.compile(f"(?i:{re.escape(ch)})")
+    return tuple(chr(c) for c in range(sys.maxunicode + 1) if single.fullmatch(chr(c)))
+
+
+def test_case_variants_below_u3000_are_all_of_them() -> None:
+    from floorcross.normalise.parties import _case_variants
+
+    letters = {a[0] for p in parties_data()["parties"] for a in p.get("aliases", []) if a.islower()}
+    letters |= set("greenalba")
+    assert "i" in letters  # "i" is the letter with extra matches: "İ" and "ı"
+    for ch in sorted(letters):
+        assert _case_variants(ch) == _unicode_case_matches(ch), ch
+    assert set(_case_variants("i")) == {"I", "i", "İ", "ı"}
+
+
+_FAST_SCAN_TRAPS = [
+    "The İndependent councillor and the unalıgned member", "She now sits as UNALIGNED.",
+    "a non-Labour majority", "Labour-run Harnby", "the Tory's plan", "LIB DEMS gain a seat",
+    "the 'Real Green' party", "she joined GREEN councillors", "he left Alba for the SNP",
+    "Eastwell Residents' Association of Copperton", "Ashfield Independents",
+    "Independents for Saltings said", "the Luton Labour group", "Heald Green ward",
+    "Reform UK and the Conservatives", "the Conservatives' group leader", "IndependentS",
+]
+
+
+def test_fast_party_scans_find_what_the_plain_patterns_find(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+    import re
+    from pathlib import Path
+
+    from floorcross.normalise import parties
+
+    tables = parties._tables()
+    aliases = [a for p in parties_data()["parties"] for a in p.get("aliases", [])]
+    # The patterns as first written: every alias tried at every character, no word tests.
+    plain = dataclasses.replace(
+        tables, alias_re=re.compile(rf"(?<![\w'’-])(?:{parties._alias_pattern(aliases)})(?![\w-])"),
+        context_words=None, local_words=("",))
+    root = Path(__file__).resolve().parent.parent
+    texts = _FAST_SCAN_TRAPS + [p.read_text(encoding="utf-8") for folder in (
+        root / "tests" / "fixtures" / "articles", root / "examples" / "articles")
+        for p in sorted(folder.glob("*.txt"))]
+    fast = [find_parties(text) for text in texts]
+    monkeypatch.setattr(parties, "_tables", lambda: plain)
+    slow = [find_parties(text) for text in texts]
+    assert sum(map(len, fast)) > 100
+    for text, f, s in zip(texts, fast, slow, strict=True):
+        assert f == s, text[:60]
+    assert [m.name for m in fast[0]] == ["Independent", "Independent"]

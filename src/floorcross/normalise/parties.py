@@ -41,6 +41,10 @@ class _PartyTables:
     local_re: re.Pattern[str]
     quoted_group_re: re.Pattern[str]
     not_parties: frozenset[str]
+    # Words one of which every match of a pattern contains (see :func:`_worth_scanning`):
+    # lower-case for ``context_re`` (None: no such test is safe), as written for ``local_re``.
+    context_words: tuple[str, ...] | None
+    local_words: tuple[str, ...]
 
 
 def _alias_pattern(aliases: list[str]) -> str:
@@ -57,6 +61,46 @@ def _alias_pattern(aliases: list[str]) -> str:
 
 
 @cache
+def _case_variants(ch: str) -> tuple[str, ...]:
+    """The characters a case-insensitive pattern matches for ``ch`` ("i" also matches "İ" and
+    "ı"); every one lies below U+3000, which a test checks over the whole of Unicode."""
+    single = re.compile(f"(?i:{re.escape(ch)})")
+    return tuple(chr(c) for c in range(0x3000) if single.fullmatch(chr(c)))
+
+
+def _alias_alternation(aliases: list[str]) -> str:
+    """:func:`_alias_pattern` with the alternatives grouped by first character, each group
+    opening with that character as a literal and checking the word edge before it only after
+    it (``L(?<![\\w'’-].)(?:abour|ib[ \\t]+Dems|...)``), and with the same preference among the
+    aliases of a group (longest first). Python's engine then skips straight to the characters
+    an alias can start with and tries only that letter's aliases there, several times faster
+    than trying all of them at every character; the matches are the same.
+    """
+    groups: dict[str, list[str]] = {}
+    for alias in sorted(set(aliases), key=len, reverse=True):
+        forms = [alias] if alias.islower() else \
+            [alias] + ([alias.upper()] if alias.upper() != alias else [])
+        for form in forms:
+            body = r"[ \t]+".join(re.escape(w) for w in form.split()).replace("'", "['’]")
+            rest = body[len(re.escape(form[0])):]
+            if alias.islower():
+                for first in _case_variants(form[0]):
+                    groups.setdefault(first, []).append(f"(?i:{rest})")
+            else:
+                groups.setdefault(form[0], []).append(rest)
+    return "|".join(f"{re.escape(first)}(?<![\\w'’-].)(?:{'|'.join(rests)})"
+                    for first, rests in groups.items())
+
+
+def _lower_safe(words: list[str]) -> tuple[str, ...] | None:
+    """``words`` lower-cased, when every text a case-insensitive pattern for them matches
+    lower-cases to contain them (true of plain ASCII letters other than i, k and s)."""
+    lowered = tuple(sorted({w.lower() for w in words}))
+    safe = all(v.lower() == ch for w in lowered for ch in w for v in _case_variants(ch))
+    return lowered if safe else None
+
+
+@cache
 def _tables() -> _PartyTables:
     data = parties_data()
     alias_to_name: dict[str, str] = {}
@@ -70,7 +114,7 @@ def _tables() -> _PartyTables:
         for alias in party.get("context_aliases", []):
             alias_to_name[_key(alias)] = party["name"]
             context_aliases.append(alias)
-    alias_re = re.compile(rf"(?<![\w'’-])(?:{_alias_pattern(aliases)})(?![\w-])")
+    alias_re = re.compile(rf"(?:{_alias_alternation(aliases)})(?![\w-])")
     context_re = re.compile(
         rf"(?<![\w'’-])(?P<alias>{_alias_pattern(context_aliases)})(?=\s+{_POLITICAL_NOUNS}\b)"
         rf"|\b(?:to|from|left|join|joined|joins|quit|quits|leave|leaves|for)\s+(?P<alias2>{_alias_pattern(context_aliases)})(?![\w'’-])(?!\s+(?-i:[A-Z]))",
@@ -90,11 +134,15 @@ def _tables() -> _PartyTables:
     return _PartyTables(
         alias_to_name, alias_re, context_re, local_re, quoted_group_re,
         frozenset(_key(n) for n in data["not_parties"]),
+        _lower_safe(context_aliases),
+        tuple(sorted({h.split()[-1] for h in heads} | {s.split()[0] for s in data["local_group_starts"]})),
     )
 
 
 def _key(surface: str) -> str:
-    return re.sub(r"\s+", " ", surface.translate(_APOSTROPHES)).strip().lower()
+    # "İ" and "ı" match an alias's "i" case-insensitively; "İ".lower() is "i" plus a dot.
+    key = re.sub(r"\s+", " ", surface.translate(_APOSTROPHES)).strip().lower()
+    return key.replace("i\u0307", "i").replace("ı", "i") if not key.isascii() else key
 
 
 def canonical_party(surface: str | None) -> str | None:
@@ -141,8 +189,11 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
     end = len(text) if end is None else end
     tables = _tables()
     segment = text[start:end]
+    lowered = segment.lower()
     found: list[PartyMention] = []
-    for match in tables.quoted_group_re.finditer(segment):
+    # Three of the four patterns run only over text holding a word every match contains.
+    quoted = "group" in lowered or "party" in lowered
+    for match in tables.quoted_group_re.finditer(segment) if quoted else ():
         name = match.group("name").strip()
         s, e = match.start() + start, match.end() + start
         found.append(PartyMention(s, e, text[s:e], canonical_party(name) or name, local=True))
@@ -155,14 +206,16 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
             found.append(PartyMention(place_start, e, text[place_start:e], name, place=place))
         else:
             found.append(PartyMention(s, e, text[s:e], name))
-    for match in tables.context_re.finditer(segment):
+    context = tables.context_words is None or any(w in lowered for w in tables.context_words)
+    for match in tables.context_re.finditer(segment) if context else ():
         group = "alias" if match.group("alias") else "alias2"
         s, e = match.start(group) + start, match.end(group) + start
         if _inside_place_name(text, s, e, start):
             continue  # "Heald Green ward", "a Bethnal Green councillor": a place, not the party
         found.append(PartyMention(s, e, text[s:e], tables.alias_to_name[_key(match.group(group))]))
     pos = 0
-    while (match := tables.local_re.search(segment, pos)) is not None:
+    local = any(w in segment for w in tables.local_words)
+    while local and (match := tables.local_re.search(segment, pos)) is not None:
         mention = _local_mention(text, match.start() + start, match.end() + start, tables)
         if mention:
             found.append(mention)
