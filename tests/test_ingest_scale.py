@@ -15,6 +15,7 @@ from store_helpers import table_rows
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+import floorcross.ingest as ingest_module
 from floorcross.ingest import ingest
 from floorcross.store import open_store
 from floorcross.store.models import CORE_TABLES
@@ -92,6 +93,41 @@ def test_relevant_only_keeps_changes_and_counts_the_rest(tmp_path: Path) -> None
         assert len(store.changes()) == relevant
 
 
+@pytest.mark.parametrize("relevant_only", [False, True])
+def test_extraction_gathered_across_batches_stores_what_one_job_per_batch_stores(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relevant_only: bool) -> None:
+    from floorcross.extract import extract_many
+
+    jobs: list[int] = []
+
+    def counting(items):  # type: ignore[no-untyped-def]
+        jobs.append(len(items))
+        return extract_many(list(items))
+
+    news = folder(tmp_path)
+    one, many = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'many.db'}"
+    run(one, [news], extract=counting, batch_size=3, relevant_only=relevant_only)
+    assert len(jobs) == 1  # every article to extract from the 8 batches, in one job
+    jobs.clear()
+    monkeypatch.setattr(ingest_module, "GROUP_ARTICLES", 1)  # a job per batch at least
+    run(many, [news], extract=counting, batch_size=3, relevant_only=relevant_only)
+    assert len(jobs) >= 6
+    assert tables(many) == tables(one)
+
+
+def test_extraction_gathers_from_a_bounded_number_of_batches(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    jobs: list[int] = []
+    monkeypatch.setattr(ingest_module, "GROUP_BATCHES", 2)
+    news = folder(tmp_path)
+    summary = run(f"sqlite:///{tmp_path / 'b.db'}", [news], batch_size=3,
+                  extract=lambda items: jobs.append(len(items)) or ingest_module
+                  .default_extract()(items))
+    assert summary.read == 24 and len(jobs) == 4  # 8 batches of 3, 2 to a job
+    assert sum(jobs) == summary.new - summary.filtered  # each article extracted once
+
+
 def test_two_worker_processes_store_what_one_process_stores(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
@@ -105,6 +141,8 @@ def test_two_worker_processes_store_what_one_process_stores(tmp_path: Path,
         return submit(self, items)
 
     monkeypatch.setattr(parallel.ExtractPool, "submit", counting)
+    # Small extraction jobs, so that several run at once in the two workers.
+    monkeypatch.setattr(ingest_module, "GROUP_ARTICLES", 2)
     news = folder(tmp_path)
     one, two = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
     run(one, [news], workers=1, batch_size=3)
@@ -141,6 +179,21 @@ def jsonl(path: Path) -> Path:
              for slug, text in stories()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def test_relevant_only_passes_over_jsonl_records_as_read_and_stores_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    export = jsonl(tmp_path / "export.jsonl")
+    lean_url, plain_url = f"sqlite:///{tmp_path / 'lean.db'}", f"sqlite:///{tmp_path / 'plain.db'}"
+    lean = run(lean_url, [export], relevant_only=True, batch_size=4)
+    reading = ingest_module.iter_sources
+    monkeypatch.setattr(ingest_module, "iter_sources",
+                        lambda *a, **k: reading(*a, **{**k, "text_filter": None}))
+    plain = run(plain_url, [export], relevant_only=True, batch_size=4)
+    assert plain.pages_passed_over == 0 and plain.filtered == 11
+    assert lean.pages_passed_over == 11 and lean.filtered == 0
+    assert lean.read == plain.read - 11 and lean.new == plain.new == 12
+    assert tables(lean_url) == tables(plain_url)
 
 
 @pytest.mark.slow
