@@ -193,7 +193,7 @@ def test_relevant_only_ingest_parses_only_candidate_pages(
     summary = ingest([str(archive)], fresh_db, relevant_only=True)
     assert parsed == [base + "dunn-quits"]
     assert (summary.read, summary.new, summary.relevant, summary.pages_passed_over) == (1, 1, 1, 3)
-    assert "3 pages passed over unparsed" in summary.line()
+    assert "3 pages passed over as read" in summary.line()
     [change] = fresh_db.changes()
     assert (change.person, change.from_party) == ("Amira Dunn", "Labour")
 

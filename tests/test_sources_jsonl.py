@@ -121,3 +121,18 @@ def test_not_gzip_and_empty_files(tmp_path: Path) -> None:
         ),
         SourceProblem(origin=str(empty), reason="empty file"),
     ]
+
+
+def test_a_text_filter_passes_over_records_before_they_become_articles(tmp_path: Path) -> None:
+    from floorcross.sources import SourcePassedOver
+
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(lines(FENN, b"{not json", LARK, MOSS))
+    origin = str(path)
+    items = list(iter_sources([origin], text_filter=lambda text: "Reform" not in text))
+    assert [type(i).__name__ for i in items] == ["SourceArticle", "SourceProblem",
+                                                 "SourcePassedOver", "SourceArticle"]
+    # A bad line is still reported as such, and the record passed over says where it was.
+    assert items[2] == SourcePassedOver(origin=f"{origin}#line-3", url=LARK["url"])
+    assert [i.origin for i in items if isinstance(i, SourceArticle)] == [
+        f"{origin}#line-1", f"{origin}#line-4"]

@@ -45,9 +45,11 @@ def read_unit(unit: str, fetch: bool, max_bytes: int, prefilter: bool, relevant_
     """On a worker: one input file (or URL) read, prefiltered and extracted, in order."""
     scan = scan_for(prefilter)
     raw_filter = scan.raw_passes if scan is not None and relevant_only else None
+    text_filter = scan.passes if scan is not None and relevant_only else None
     out: list[Prepared | SourceItem | None] = []
     articles: list[tuple[int, SourceArticle]] = []
-    for item in iter_sources([unit], fetch=fetch, max_bytes=max_bytes, raw_filter=raw_filter):
+    for item in iter_sources([unit], fetch=fetch, max_bytes=max_bytes, raw_filter=raw_filter,
+                             text_filter=text_filter):
         if isinstance(item, SourceArticle):
             articles.append((len(out), item))
             out.append(None)

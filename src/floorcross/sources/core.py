@@ -23,7 +23,13 @@ from floorcross.sources.feeds import (
 )
 from floorcross.sources.html import HTML_SUFFIXES, read_html_file
 from floorcross.sources.jsonl import JSONL_SUFFIXES, read_jsonl
-from floorcross.sources.models import RawFilter, SourceItem, SourceProblem, SourceWarning
+from floorcross.sources.models import (
+    RawFilter,
+    SourceItem,
+    SourceProblem,
+    SourceWarning,
+    TextFilter,
+)
 from floorcross.sources.text import TEXT_SUFFIXES, decode_text, read_stdin, read_text_file
 from floorcross.sources.warc import WARC_SUFFIXES, read_warc
 from floorcross.sources.web import Fetcher, article_from_response
@@ -67,6 +73,7 @@ class _Run:
     recursive: bool
     given_fetcher: Fetcher | None
     raw_filter: RawFilter | None = None
+    text_filter: TextFilter | None = None
     _own_fetcher: Fetcher | None = field(default=None, init=False)
 
     def fetcher(self) -> Fetcher | None:
@@ -91,6 +98,7 @@ def iter_sources(
     fetcher: Fetcher | None = None,
     recursive: bool = True,
     raw_filter: RawFilter | None = None,
+    text_filter: TextFilter | None = None,
 ) -> Iterator[SourceItem]:
     """Yield an article for every readable input, and a problem or warning for the rest.
 
@@ -100,11 +108,12 @@ def iter_sources(
     file or download; ``fetcher`` replaces the default :class:`Fetcher`. Never raises for bad
     input: each failure is a :class:`SourceProblem` and the run goes on. ``raw_filter``, when
     given, sees the bytes of each HTML page (files and web archives) before it is parsed, and
-    a page it rejects becomes a :class:`SourcePassedOver`.
+    a page it rejects becomes a :class:`SourcePassedOver`; ``text_filter`` does the same for the
+    text of each JSON Lines record, before it is made into an article.
     """
     if isinstance(inputs, (str, os.PathLike)):  # one input, not an iterable of characters
         inputs = [str(inputs)]
-    run = _Run(fetch, max_bytes, recursive, fetcher, raw_filter)
+    run = _Run(fetch, max_bytes, recursive, fetcher, raw_filter, text_filter)
     try:
         for unit in input_units(inputs, recursive=recursive):
             if isinstance(unit, str):
@@ -168,7 +177,7 @@ def _file_items(path: Path, run: _Run) -> Iterator[SourceItem]:
         "html": lambda: read_html_file(path, max_bytes=run.max_bytes, raw_filter=run.raw_filter),
         "feed": lambda: read_feed_file(path, fetcher=run.fetcher(), max_bytes=run.max_bytes),
         "warc": lambda: read_warc(path, max_bytes=run.max_bytes, raw_filter=run.raw_filter),
-        "jsonl": lambda: read_jsonl(path, max_bytes=run.max_bytes),
+        "jsonl": lambda: read_jsonl(path, max_bytes=run.max_bytes, text_filter=run.text_filter),
         "urls": lambda: _url_list_items(path, run),
     }
     yield from _guarded(str(path), readers[kind])

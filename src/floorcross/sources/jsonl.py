@@ -18,7 +18,14 @@ from floorcross.sources.common import (
     too_large,
     url_slug,
 )
-from floorcross.sources.models import SourceArticle, SourceItem, SourceProblem, SourceWarning
+from floorcross.sources.models import (
+    SourceArticle,
+    SourceItem,
+    SourcePassedOver,
+    SourceProblem,
+    SourceWarning,
+    TextFilter,
+)
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 
@@ -42,11 +49,14 @@ def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
         yield number, None
 
 
-def read_jsonl(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceItem]:
+def read_jsonl(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+               text_filter: TextFilter | None = None) -> Iterator[SourceItem]:
     """Yield one article per line; a bad line is a problem naming it, and the rest go on.
 
     Each line is an object with ``text`` (required), and ``url``, ``title``, ``published``,
-    ``id``, ``outlet`` (optional). ``max_bytes`` limits each line, not the file.
+    ``id``, ``outlet`` (optional). ``max_bytes`` limits each line, not the file. A line whose
+    text ``text_filter`` rejects is a :class:`SourcePassedOver`, never made into an article
+    (which is most of the cost of reading one).
     """
     origin = str(path)
     stem = doc_stem(path)
@@ -58,7 +68,8 @@ def read_jsonl(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[So
         with _open(path) as fh:
             for number, line in _lines(fh, max_bytes):
                 seen = number
-                yield from _line_items(line, f"{origin}#line-{number}", stem, number, max_bytes)
+                yield from _line_items(line, f"{origin}#line-{number}", stem, number, max_bytes,
+                                       text_filter)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         reason = f"corrupt or truncated gzip after line {seen}: {exc}"
         yield SourceProblem(origin=origin, reason=reason)
@@ -92,7 +103,8 @@ def _text_field(value: dict[str, Any], key: str) -> str | None:
 
 
 def _line_items(
-    line: bytes | None, origin: str, stem: str, number: int, max_bytes: int
+    line: bytes | None, origin: str, stem: str, number: int, max_bytes: int,
+    text_filter: TextFilter | None = None,
 ) -> Iterator[SourceItem]:
     if line is not None and not line.strip():
         return
@@ -101,6 +113,9 @@ def _line_items(
         yield SourceProblem(origin=origin, reason=value)
         return
     url = _text_field(value, "url")
+    if text_filter is not None and not text_filter(value["text"]):
+        yield SourcePassedOver(origin=origin, url=url)
+        return
     raw_date = _text_field(value, "published")
     published = iso_date(raw_date)
     if raw_date and not published:

@@ -76,9 +76,11 @@ class SourceWarning(BaseModel):
 
 
 class SourcePassedOver(BaseModel):
-    """A page a raw-bytes prefilter passed over: never parsed, so no article was read from it.
+    """A page (or JSON Lines record) the prefilter passed over as it was read: never made into
+    an article.
 
-    Readers yield these only when given a ``raw_filter`` (see :mod:`floorcross.prefilter`).
+    Readers yield these only when given a ``raw_filter`` or ``text_filter`` (see
+    :mod:`floorcross.prefilter`).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -90,3 +92,5 @@ class SourcePassedOver(BaseModel):
 SourceItem = SourceArticle | SourceProblem | SourceWarning | SourcePassedOver
 # A test on a page's raw bytes: False means no article in it can be relevant.
 RawFilter = Callable[[bytes], bool]
+# The same test on an article's text, for readers that have the text without parsing HTML.
+TextFilter = Callable[[str], bool]
