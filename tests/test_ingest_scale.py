@@ -183,9 +183,16 @@ def jsonl(path: Path) -> Path:
 
 def test_relevant_only_passes_over_jsonl_records_as_read_and_stores_the_same(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from floorcross.prefilter import Prefilter
+
     export = jsonl(tmp_path / "export.jsonl")
     lean_url, plain_url = f"sqlite:///{tmp_path / 'lean.db'}", f"sqlite:///{tmp_path / 'plain.db'}"
+    scanned: list[str] = []
+    passes = Prefilter.passes
+    monkeypatch.setattr(Prefilter, "passes", lambda self, text: scanned.append(text) or
+                        passes(self, text))
     lean = run(lean_url, [export], relevant_only=True, batch_size=4)
+    assert len(scanned) == 24  # each record's text scanned once, as it was read
     reading = ingest_module.iter_sources
     monkeypatch.setattr(ingest_module, "iter_sources",
                         lambda *a, **k: reading(*a, **{**k, "text_filter": None}))

@@ -134,5 +134,6 @@ def test_a_text_filter_passes_over_records_before_they_become_articles(tmp_path:
                                                  "SourcePassedOver", "SourceArticle"]
     # A bad line is still reported as such, and the record passed over says where it was.
     assert items[2] == SourcePassedOver(origin=f"{origin}#line-3", url=LARK["url"])
-    assert [i.origin for i in items if isinstance(i, SourceArticle)] == [
-        f"{origin}#line-1", f"{origin}#line-4"]
+    assert [(i.origin, i.screened) for i in items if isinstance(i, SourceArticle)] == [
+        (f"{origin}#line-1", True), (f"{origin}#line-4", True)]
+    assert not any(i.screened for i in iter_sources([origin]) if isinstance(i, SourceArticle))

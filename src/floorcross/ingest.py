@@ -231,7 +231,7 @@ def screen(entries: Sequence[Prepared], scan: Prefilter | None) -> list[Prepared
     """Give the articles the prefilter rejects their (empty) record; return the rest."""
     candidates = []
     for entry in entries:
-        if scan is None or scan.passes(entry.article.text):
+        if scan is None or entry.article.screened or scan.passes(entry.article.text):
             candidates.append(entry)
         else:
             entry.record, entry.passed_over = passed_over_record(entry.article), True

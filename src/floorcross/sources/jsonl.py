@@ -128,4 +128,5 @@ def _line_items(
         url=url,
         outlet=_text_field(value, "outlet") or host_of(url),
         origin=origin,
+        screened=text_filter is not None,
     )

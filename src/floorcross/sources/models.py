@@ -27,7 +27,8 @@ def content_hash(text: str) -> str:
 class SourceArticle(BaseModel):
     """One article, with its text exactly as the extractor will see it.
 
-    ``content_hash`` is computed from ``text`` when not given.
+    ``content_hash`` is computed from ``text`` when not given. ``screened`` says the reader's
+    ``text_filter`` (the prefilter's text scan) passed it already, so it need not run again.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -40,6 +41,7 @@ class SourceArticle(BaseModel):
     outlet: str | None = None
     origin: str
     content_hash: str
+    screened: bool = False
 
     @model_validator(mode="before")
     @classmethod
