@@ -172,3 +172,17 @@ def test_quick_look_at_an_article_agrees_with_the_full_look(text: str) -> None:
 def test_quick_look_traps_include_both_answers() -> None:
     answers = [_full_look_says_empty(t) for t in _QUICK_LOOK_TRAPS]
     assert True in answers and False in answers
+
+
+def test_seat_count_cue_on_ascii_text_is_the_plain_test() -> None:
+    from floorcross.extract.composition import _CONTEXT, _number_re, seat_candidate
+
+    lines = ["There are now 12 Labour councillors.", "The group has seventeen members",
+             "Councillors met at the town hall", "Ten councillors", "She is a councillor now",
+             "the councillors' 3 seats", "Nothing to count in this line",
+             "someone held the chamber", "CHAMBER: TWENTY", "re-counted seats: none"]
+    lines += [line for folder in FOLDERS for p in sorted(folder.glob("*.txt"))
+              for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    answers = [seat_candidate(line) for line in lines]
+    assert answers == [bool(_CONTEXT.search(line) and _number_re().search(line)) for line in lines]
+    assert answers[:10] == [True, True, False, True, False, True, False, True, True, True]

@@ -90,8 +90,9 @@ def seat_candidate(text: str) -> bool:
     """Whether a sentence (or a paragraph holding it) has a number and a council word."""
     if text.isascii():  # the same test on lower-cased text, where the scans run far faster
         lowered = text.lower()
-        number, context = _ascii_cue_res()
-        return bool(context.search(lowered) and number.search(lowered))
+        digit, number_word, context = _ascii_cue_res()
+        return bool(context.search(lowered)
+                    and (digit.search(lowered) or number_word.search(lowered)))
     return bool(_CONTEXT.search(text) and _number_re().search(text))
 
 
@@ -101,10 +102,26 @@ def _number_re() -> re.Pattern[str]:
 
 
 @cache
-def _ascii_cue_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """:func:`_number_re` and ``_CONTEXT`` for lower-cased ASCII text (case-sensitive, so
-    the regex engine can skip ahead to the letters the words start with)."""
-    return (re.compile(rf"\d|{_num()}".lower()), re.compile(_CONTEXT.pattern.lower()))
+def _ascii_cue_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """:func:`_number_re` (as a digit and a number word) and ``_CONTEXT`` for lower-cased ASCII
+    text. Case-sensitive, and each alternative opening with a literal letter (the word edge
+    checked after it), so the regex engine can skip ahead to the letters the words start with.
+    """
+    words = _num()[len(r"(?:\d{1,3}|"):-1].split("|")
+    context = [w for w in re.match(r"\\b\(\?:(.*)\)\\b$", _CONTEXT.pattern).group(1).split("|")]
+    return (re.compile("[0-9]"), re.compile(_by_first_letter(words, edge=False)),
+            re.compile(rf"(?:{_by_first_letter(context, edge=True)})\b"))
+
+
+def _by_first_letter(alternatives: list[str], *, edge: bool) -> str:
+    """``alternatives`` (lower-case regexes, each opening with a plain letter) grouped by that
+    letter, in their order within each group; ``edge``: a word edge before the letter."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    before = "(?<![a-z0-9_]{0})" if edge else ""
+    return "|".join(f"{first}{before.format(first)}(?:{'|'.join(rests)})"
+                    for first, rests in groups.items())
 
 
 def may_state_seats(sentences, parties: list[PartyMention], body_start: int, *,
