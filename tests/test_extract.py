@@ -186,3 +186,30 @@ def test_seat_count_cue_on_ascii_text_is_the_plain_test() -> None:
     answers = [seat_candidate(line) for line in lines]
     assert answers == [bool(_CONTEXT.search(line) and _number_re().search(line)) for line in lines]
     assert answers[:10] == [True, True, False, True, False, True, False, True, True, True]
+
+
+def _all_lines() -> list[str]:
+    return [line for folder in FOLDERS for p in sorted(folder.glob("*.txt"))
+            for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_fast_trigger_word_scans_agree_with_the_plain_ones() -> None:
+    from floorcross.extract.triggers import (
+        _all_anchors,
+        _ascii_vocabulary_regex,
+        present_anchors,
+        vocabulary_regex,
+    )
+
+    lines = ["He rejoined the party", "she re-joined Labour", "crossed-over", "non-aligned",
+             "self-suspended", "They set  up a group", "unsuspended", "the whips' office",
+             "a walkout", "Returning officer", "suspensions", "SUSPENDED", "x-defected"]
+    lines += _all_lines()
+    for line in lines:
+        lowered = line.lower()
+        assert present_anchors(lowered) == {a for a in _all_anchors() if a in lowered}, line
+        if line.isascii():
+            fast = _ascii_vocabulary_regex().search(lowered)
+            plain = vocabulary_regex().search(line)
+            assert (fast.span() if fast else None) == (plain.span() if plain else None), line
+    assert present_anchors("he rejoined") >= {"rejoin", "join"}

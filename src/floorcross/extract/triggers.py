@@ -105,28 +105,65 @@ def _all_anchors() -> tuple[str, ...]:
     return tuple(sorted({a for rule in rules() for a in rule.anchors or ()}))
 
 
+_STEMS = (
+    r"defect\w*", r"quit\w*", r"left", r"leav\w*", r"resign\w*", r"join\w*", r"rejoin\w*",
+    r"re-join\w*", r"switch\w*", r"swapp?\w*", r"suspen\w*", r"whips?", r"expel\w*", r"expuls\w*",
+    r"readmi\w*", r"re-admi\w*", r"reinstat\w*", r"re-instat\w*", r"thrown", r"kicked", r"booted",
+    r"turfed", r"chucked", r"ousted", r"membership", r"independents?", r"non-affiliated",
+    r"non-aligned", r"unaffiliated", r"crossed", r"cross-bench", r"ditch\w*", r"dump\w*",
+    r"abandon\w*", r"desert\w*", r"signed", r"signs", r"signing", r"appeal", r"form", r"formed",
+    r"forming", r"found", r"founded", r"launch\w*", r"set\s+up", r"return\w*", r"become",
+    r"became", r"becomes", r"becoming", r"split\w*", r"broke", r"broken", r"breaks", r"break",
+    r"walk\w*", r"severed", r"severs", r"ties", r"withdr\w*", r"restor\w*", r"lift\w*",
+    r"trad\w*", r"accepted", r"welcomed", r"admitted", r"moved", r"moves", r"moving", r"came",
+    r"come", r"went", r"gone", r"departure", r"exit", r"longer", r"handed", r"hands", r"tore",
+    r"tears", r"cut", r"cancel\w*", r"terminat\w*", r"ended", r"ends", r"revok\w*", r"rescind\w*",
+    r"remain\w*", r"serv\w*", r"sit", r"sits", r"sitting", r"continu\w*", r"stay\w*", r"represent\w*",
+    r"stand", r"standing", r"allowed", r"let", r"won", r"wins", r"winning", r"stripped", r"lost",
+    r"lose", r"loses", r"losing", r"changed",
+)
+
+
 @cache
 def vocabulary_regex() -> re.Pattern[str]:
     """A fast pre-check: could this text contain a trigger at all? (Every trigger pattern starts
     with, or contains, one of these words; whole words only, so "former" is not "form".)"""
-    stems = [
-        r"defect\w*", r"quit\w*", r"left", r"leav\w*", r"resign\w*", r"join\w*", r"rejoin\w*",
-        r"re-join\w*", r"switch\w*", r"swapp?\w*", r"suspen\w*", r"whips?", r"expel\w*", r"expuls\w*",
-        r"readmi\w*", r"re-admi\w*", r"reinstat\w*", r"re-instat\w*", r"thrown", r"kicked", r"booted",
-        r"turfed", r"chucked", r"ousted", r"membership", r"independents?", r"non-affiliated",
-        r"non-aligned", r"unaffiliated", r"crossed", r"cross-bench", r"ditch\w*", r"dump\w*",
-        r"abandon\w*", r"desert\w*", r"signed", r"signs", r"signing", r"appeal", r"form", r"formed",
-        r"forming", r"found", r"founded", r"launch\w*", r"set\s+up", r"return\w*", r"become",
-        r"became", r"becomes", r"becoming", r"split\w*", r"broke", r"broken", r"breaks", r"break",
-        r"walk\w*", r"severed", r"severs", r"ties", r"withdr\w*", r"restor\w*", r"lift\w*",
-        r"trad\w*", r"accepted", r"welcomed", r"admitted", r"moved", r"moves", r"moving", r"came",
-        r"come", r"went", r"gone", r"departure", r"exit", r"longer", r"handed", r"hands", r"tore",
-        r"tears", r"cut", r"cancel\w*", r"terminat\w*", r"ended", r"ends", r"revok\w*", r"rescind\w*",
-        r"remain\w*", r"serv\w*", r"sit", r"sits", r"sitting", r"continu\w*", r"stay\w*", r"represent\w*",
-        r"stand", r"standing", r"allowed", r"let", r"won", r"wins", r"winning", r"stripped", r"lost",
-        r"lose", r"loses", r"losing", r"changed",
-    ]
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(stems)})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(_STEMS)})(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def _ascii_vocabulary_regex() -> re.Pattern[str]:
+    """:func:`vocabulary_regex` for lower-cased ASCII text, where it is the same test:
+    case-sensitive, the words grouped by first letter and the word edge checked after that
+    letter, so the engine skips ahead to the letters a word can start with."""
+    groups: dict[str, list[str]] = {}
+    for stem in _STEMS:
+        groups.setdefault(stem[0], []).append(stem[1:])
+    body = "|".join(f"{first}(?<![\\w-]{first})(?:{'|'.join(rests)})"
+                    for first, rests in groups.items())
+    return re.compile(rf"(?:{body})(?![\w-])")
+
+
+@cache
+def _anchor_scan() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """One scan for every anchor: a look-ahead tried at each character gives the longest anchor
+    starting there, and the anchors that are prefixes of it start there too."""
+    anchors = _all_anchors()
+    groups: dict[str, list[str]] = {}
+    for anchor in sorted(anchors, key=len, reverse=True):
+        groups.setdefault(anchor[0], []).append(re.escape(anchor[1:]))
+    body = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    prefixes = {a: frozenset(b for b in anchors if a.startswith(b)) for a in anchors}
+    return re.compile(f"(?=({body}))"), prefixes
+
+
+def present_anchors(lowered: str) -> set[str]:
+    """The anchors that occur in ``lowered`` (a lower-cased sentence), as substrings."""
+    scan, prefixes = _anchor_scan()
+    present: set[str] = set()
+    for match in scan.finditer(lowered):
+        present |= prefixes[match.group(1)]
+    return present
 
 
 @dataclass
@@ -181,11 +218,14 @@ def find_atoms(ctx: ArticleContext, sentence: Sentence) -> list[Atom]:
 
 
 def _find_atoms(ctx: ArticleContext, sentence: Sentence) -> list[Atom]:
-    if not vocabulary_regex().search(sentence.text):
+    lowered = sentence.text.lower()
+    if sentence.text.isascii():
+        if not _ascii_vocabulary_regex().search(lowered):
+            return []
+    elif not vocabulary_regex().search(sentence.text):
         return []
     masked = ctx.mask(sentence)
-    lowered = sentence.text.lower()
-    present = {a for a in _all_anchors() if a in lowered}
+    present = present_anchors(lowered)
     base = sentence.start
     found: list[Atom] = []
     for rule in rules():
