@@ -41,6 +41,7 @@ from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+from floorcross.fastre import by_first_char
 from floorcross.resources import lexicon, parties_data, titles_data, triggers_data
 
 # Trigger roles that never make an event by themselves (see extract/events.py).
@@ -378,10 +379,9 @@ def _alternation(factors: Iterable[Factor], word: str) -> str | None:
     """One pattern for all ``factors``, grouped by their word edges; ``word`` is the class of
     word characters (``\\w`` for text, ``[A-Za-z0-9_]`` for bytes).
 
-    Every alternative starts with a literal character and checks the word edge before it
-    only after it (``d(?<!\\wd)efect``, not ``(?<!\\w)defect``): a pattern that begins with
-    a set of literal characters lets Python's engine skip to the next place one of them
-    occurs, several times faster than trying the whole pattern at every character.
+    The words sharing a first letter become a trie after it, and every alternative opens
+    with its letter as a literal (:func:`floorcross.fastre.by_first_char`), so the engine
+    skips ahead to the letters the words start with.
     """
     groups: dict[tuple[bool, bool], dict[str, list[str]]] = {}
     for f in factors:
@@ -389,10 +389,8 @@ def _alternation(factors: Iterable[Factor], word: str) -> str | None:
     parts = []
     for (start, end), by_first in sorted(groups.items(), reverse=True):
         after = f"(?!{word})" if end else ""
-        for first, rests in sorted(by_first.items()):
-            lead = re.escape(first)
-            before = f"(?<!{word}{lead})" if start else ""
-            parts.append(f"{lead}{before}{_trie(rests)}{after}")
+        parts.append(by_first_char(((first, _trie(rests)) for first, rests in
+                                    sorted(by_first.items())), word if start else None, after))
     return "|".join(parts) or None
 
 

@@ -13,6 +13,7 @@ from functools import cache
 
 from floorcross.extract.attributes import CouncilMention
 from floorcross.extract.context import PARTY_CHAR, ArticleContext
+from floorcross.fastre import by_first_char
 from floorcross.normalise.parties import PartyMention, number_words
 from floorcross.records import CompositionStatement, Evidence
 
@@ -21,10 +22,15 @@ _SEATS = r"(?:councillors?|members?|seats?|representatives?|politicians?|cllrs)"
 
 
 @cache
+def _count_words() -> tuple[str, ...]:
+    """The number words a seat count may use, longest first."""
+    return tuple(sorted((w for w in number_words() if w not in {"a", "an", "single", "pair", "couple", "trio", "quartet", "both"}),
+                        key=len, reverse=True))
+
+
+@cache
 def _num() -> str:
-    words = sorted((w for w in number_words() if w not in {"a", "an", "single", "pair", "couple", "trio", "quartet", "both"}),
-                   key=len, reverse=True)
-    return rf"(?:\d{{1,3}}|{'|'.join(words)})"
+    return rf"(?:\d{{1,3}}|{'|'.join(_count_words())})"
 
 
 @cache
@@ -80,10 +86,10 @@ _EXCLUDE = re.compile(
     r"since\s+\d{4}|in\s+\d{4}|over\s+\d|more\s+than\s+\d|people|residents|jobs|homes|committee|panel|board)\b",
     re.IGNORECASE,
 )
-_CONTEXT = re.compile(
-    r"\b(?:council|councillors?|seats?|members|authority|chamber|group|now|currently|at\s+present|presently|there\s+are|leaves|left\s+with|means|hold|holds)\b",
-    re.IGNORECASE,
-)
+_CONTEXT_WORDS = (r"council", r"councillors?", r"seats?", r"members", r"authority", r"chamber",
+                  r"group", r"now", r"currently", r"at\s+present", r"presently", r"there\s+are",
+                  r"leaves", r"left\s+with", r"means", r"hold", r"holds")
+_CONTEXT = re.compile(rf"\b(?:{'|'.join(_CONTEXT_WORDS)})\b", re.IGNORECASE)
 
 
 def seat_candidate(text: str) -> bool:
@@ -107,21 +113,9 @@ def _ascii_cue_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     text. Case-sensitive, and each alternative opening with a literal letter (the word edge
     checked after it), so the regex engine can skip ahead to the letters the words start with.
     """
-    words = _num()[len(r"(?:\d{1,3}|"):-1].split("|")
-    context = [w for w in re.match(r"\\b\(\?:(.*)\)\\b$", _CONTEXT.pattern).group(1).split("|")]
-    return (re.compile("[0-9]"), re.compile(_by_first_letter(words, edge=False)),
-            re.compile(rf"(?:{_by_first_letter(context, edge=True)})\b"))
-
-
-def _by_first_letter(alternatives: list[str], *, edge: bool) -> str:
-    """``alternatives`` (lower-case regexes, each opening with a plain letter) grouped by that
-    letter, in their order within each group; ``edge``: a word edge before the letter."""
-    groups: dict[str, list[str]] = {}
-    for alternative in alternatives:
-        groups.setdefault(alternative[0], []).append(alternative[1:])
-    before = "(?<![a-z0-9_]{0})" if edge else ""
-    return "|".join(f"{first}{before.format(first)}(?:{'|'.join(rests)})"
-                    for first, rests in groups.items())
+    words = by_first_char((w[0], re.escape(w[1:])) for w in _count_words())
+    context = by_first_char(((w[0], w[1:]) for w in _CONTEXT_WORDS), "[a-z0-9_]")
+    return re.compile("[0-9]"), re.compile(words), re.compile(rf"(?:{context})\b")
 
 
 def may_state_seats(sentences, parties: list[PartyMention], body_start: int, *,

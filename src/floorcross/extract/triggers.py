@@ -12,6 +12,7 @@ from functools import cache
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
 from floorcross.extract.segment import Sentence
+from floorcross.fastre import by_first_char
 from floorcross.normalise.parties import PartyMention
 from floorcross.resources import triggers_data
 
@@ -133,14 +134,9 @@ def vocabulary_regex() -> re.Pattern[str]:
 
 @cache
 def _ascii_vocabulary_regex() -> re.Pattern[str]:
-    """:func:`vocabulary_regex` for lower-cased ASCII text, where it is the same test:
-    case-sensitive, the words grouped by first letter and the word edge checked after that
-    letter, so the engine skips ahead to the letters a word can start with."""
-    groups: dict[str, list[str]] = {}
-    for stem in _STEMS:
-        groups.setdefault(stem[0], []).append(stem[1:])
-    body = "|".join(f"{first}(?<![\\w-]{first})(?:{'|'.join(rests)})"
-                    for first, rests in groups.items())
+    """:func:`vocabulary_regex` for lower-cased ASCII text, where it is the same test, written
+    for a fast scan (:func:`floorcross.fastre.by_first_char`)."""
+    body = by_first_char(((stem[0], stem[1:]) for stem in _STEMS), r"[\w-]")
     return re.compile(rf"(?:{body})(?![\w-])")
 
 
@@ -149,10 +145,7 @@ def _anchor_scan() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     """One scan for every anchor: a look-ahead tried at each character gives the longest anchor
     starting there, and the anchors that are prefixes of it start there too."""
     anchors = _all_anchors()
-    groups: dict[str, list[str]] = {}
-    for anchor in sorted(anchors, key=len, reverse=True):
-        groups.setdefault(anchor[0], []).append(re.escape(anchor[1:]))
-    body = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    body = by_first_char((a[0], re.escape(a[1:])) for a in sorted(anchors, key=len, reverse=True))
     prefixes = {a: frozenset(b for b in anchors if a.startswith(b)) for a in anchors}
     return re.compile(f"(?=({body}))"), prefixes
 

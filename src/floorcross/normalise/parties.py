@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from floorcross.fastre import by_first_char
 from floorcross.resources import lexicon, parties_data
 
 _POLITICAL_NOUNS = (
@@ -41,8 +42,9 @@ class _PartyTables:
     local_re: re.Pattern[str]
     quoted_group_re: re.Pattern[str]
     not_parties: frozenset[str]
-    # Words one of which every match of a pattern contains (see :func:`_worth_scanning`):
-    # lower-case for ``context_re`` (None: no such test is safe), as written for ``local_re``.
+    # Words one of which every match of a pattern contains, so the pattern need not run over
+    # text without them (see find_parties): lower-case for ``context_re`` (None: no such test
+    # is safe), as written for ``local_re``.
     context_words: tuple[str, ...] | None
     local_words: tuple[str, ...]
 
@@ -69,14 +71,10 @@ def _case_variants(ch: str) -> tuple[str, ...]:
 
 
 def _alias_alternation(aliases: list[str]) -> str:
-    """:func:`_alias_pattern` with the alternatives grouped by first character, each group
-    opening with that character as a literal and checking the word edge before it only after
-    it (``L(?<![\\w'’-].)(?:abour|ib[ \\t]+Dems|...)``), and with the same preference among the
-    aliases of a group (longest first). Python's engine then skips straight to the characters
-    an alias can start with and tries only that letter's aliases there, several times faster
-    than trying all of them at every character; the matches are the same.
-    """
-    groups: dict[str, list[str]] = {}
+    """:func:`_alias_pattern` written for a fast scan (:func:`floorcross.fastre.by_first_char`):
+    the same matches, longest alias first among those sharing a first letter. A lower-case
+    alias is matched in any case, so it opens with each letter its first one matches."""
+    alternatives: list[tuple[str, str]] = []
     for alias in sorted(set(aliases), key=len, reverse=True):
         forms = [alias] if alias.islower() else \
             [alias] + ([alias.upper()] if alias.upper() != alias else [])
@@ -84,12 +82,10 @@ def _alias_alternation(aliases: list[str]) -> str:
             body = r"[ \t]+".join(re.escape(w) for w in form.split()).replace("'", "['’]")
             rest = body[len(re.escape(form[0])):]
             if alias.islower():
-                for first in _case_variants(form[0]):
-                    groups.setdefault(first, []).append(f"(?i:{rest})")
+                alternatives += [(first, f"(?i:{rest})") for first in _case_variants(form[0])]
             else:
-                groups.setdefault(form[0], []).append(rest)
-    return "|".join(f"{re.escape(first)}(?<![\\w'’-].)(?:{'|'.join(rests)})"
-                    for first, rests in groups.items())
+                alternatives.append((form[0], rest))
+    return by_first_char(alternatives, r"[\w'’-]")
 
 
 def _lower_safe(words: list[str]) -> tuple[str, ...] | None:
