@@ -29,6 +29,7 @@ from floorcross.ingest import (
     extractor_version,
     note_item,
     prepare_articles,
+    reading_filters,
     scan_for,
 )
 from floorcross.sources import SourceArticle, SourceItem, input_units, iter_sources
@@ -44,8 +45,7 @@ def read_unit(unit: str, fetch: bool, max_bytes: int, prefilter: bool, relevant_
               batch_size: int = BATCH_SIZE) -> list[Prepared | SourceItem]:
     """On a worker: one input file (or URL) read, prefiltered and extracted, in order."""
     scan = scan_for(prefilter)
-    raw_filter = scan.raw_passes if scan is not None and relevant_only else None
-    text_filter = scan.passes if scan is not None and relevant_only else None
+    raw_filter, text_filter = reading_filters(scan, relevant_only)
     out: list[Prepared | SourceItem | None] = []
     articles: list[tuple[int, SourceArticle]] = []
     for item in iter_sources([unit], fetch=fetch, max_bytes=max_bytes, raw_filter=raw_filter,

@@ -338,11 +338,11 @@ class _Group:
 
     def __init__(self) -> None:
         self.entries: list[Prepared] = []
-        self.batches = 0  # batches of the group not yet written
+        self.batches = 0  # batches of the group not yet written (none is before its job)
         self.job: _Job | None = None
 
-    def full(self, batches_gathered: int) -> bool:
-        return len(self.entries) >= GROUP_ARTICLES or batches_gathered >= GROUP_BATCHES
+    def full(self) -> bool:
+        return len(self.entries) >= GROUP_ARTICLES or self.batches >= GROUP_BATCHES
 
 
 class Batcher:
@@ -364,7 +364,6 @@ class Batcher:
         self.batch: list[Prepared] = []
         self.pending: deque[tuple[list[Prepared], _Group | None]] = deque()
         self.gathering: _Group | None = None  # the group still taking articles
-        self.gathered = 0  # batches it has taken
         self.submitted: deque[_Group] = deque()  # groups with a job and batches unwritten
         self.kept: list[tuple[SourceArticle, ArticleRecord | None]] = []
 
@@ -395,14 +394,13 @@ class Batcher:
             self.gathering = group
             group.entries.extend(screen(list(first.values()), self.scan))
             group.batches += 1
-            self.gathered += 1
-            if group.full(self.gathered):
+            if group.full():
                 self._submit_gathering()
         self.pending.append((batch, group))
         self._drain()
 
     def _submit_gathering(self) -> None:
-        group, self.gathering, self.gathered = self.gathering, None, 0
+        group, self.gathering = self.gathering, None
         if group is not None:
             group.job = self.extraction.submit(group.entries)
             self.submitted.append(group)
@@ -512,12 +510,10 @@ def ingest(
     batcher = Batcher(store, _extraction(extract, workers), extractor_version(), summary,
                        on_skip or (lambda _: None), on_batch, scan=scan,
                        relevant_only=relevant_only, batch_size=batch_size)
-    raw_filter = scan.raw_passes if scan is not None and relevant_only else None
-    text_filter = scan.passes if scan is not None and relevant_only else None
+    raw_filter, text_filter = reading_filters(scan, relevant_only)
     try:
         items = iter_sources(inputs, fetch=fetch, max_bytes=max_bytes, fetcher=fetcher,
-                             raw_filter=raw_filter,
-                             text_filter=text_filter)
+                             raw_filter=raw_filter, text_filter=text_filter)
         for item in items:
             if isinstance(item, SourceArticle):
                 summary.read += 1
@@ -548,6 +544,15 @@ def note_item(item: Any, summary: IngestSummary, on_skip: Callable[[Skipped], No
         summary.warnings.append(warning)
         if on_warning is not None:
             on_warning(warning)
+
+
+def reading_filters(scan: Prefilter | None, relevant_only: bool
+                    ) -> tuple[Callable[[bytes], bool] | None, Callable[[str], bool] | None]:
+    """The prefilter's tests for the readers (raw page bytes, JSON Lines texts): only under
+    ``relevant_only``, where what they reject is never stored."""
+    if scan is None or not relevant_only:
+        return None, None
+    return scan.raw_passes, scan.passes
 
 
 def scan_for(enabled: bool) -> Prefilter | None:
