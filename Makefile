@@ -28,8 +28,9 @@ help:
 venv: $(STAMP)
 
 # Re-run only when the lock or the project metadata change.
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-pip.lock requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --require-hashes --no-deps -r requirements-pip.lock
 	$(BIN)/pip install --require-hashes -r requirements.lock
 	$(BIN)/pip install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
