@@ -136,6 +136,13 @@ class Report:
     predicted_events: int = 0
     errors: list[dict] = field(default_factory=list)
 
+    def by_category(self) -> dict[str, int]:
+        """How many errors fall in each of :data:`CATEGORIES` (see :func:`categorise`)."""
+        counts = {c: 0 for c in CATEGORIES}
+        for error in self.errors:
+            counts[error.get("category") or categorise(error)] += 1
+        return counts
+
     def field_accuracy(self) -> dict[str, float]:
         return {f: (self.field_right[f] / self.matched if self.matched else 1.0) for f in FIELDS}
 
@@ -155,7 +162,51 @@ class Report:
             "full_event": self.full.as_dict(),
             "composition": self.composition.as_dict(),
             "grounded": round(self.grounded_share, 4),
+            "errors_by_category": self.by_category(),
         }
+
+
+# Where the losses are, in the terms of English news rather than of fields (``eval --by-category``).
+CATEGORIES = {
+    "many people": "a missed event in a story that names several people changing (lists, groups, round-ups)",
+    "one person missed": "a missed event in a story about one person",
+    "not the subject": "a false event: someone who did not change, or a change the story does not report",
+    "new vs background": "an event found with the wrong status (the news, or an earlier change recalled)",
+    "local groups": "a party end wrong where either side is a local group, not a national party",
+    "from and to": "a party end wrong between national parties or Independent",
+    "councils and wards": "a wrong council or ward",
+    "dates, offices and roles": "a wrong date, office or role",
+    "seat counts": "a seat count missed or wrongly found",
+    "relevance": "an article called relevant or not, against the gold",
+}
+
+
+def _is_local(value: Any) -> bool:
+    from floorcross.normalise.parties import is_canonical
+
+    return any(v is not None and not is_canonical(v) for v in _options(value))
+
+
+def categorise(error: dict) -> str:
+    """The :data:`CATEGORIES` entry an error of ``Report.errors`` belongs to."""
+    kind = error.get("type")
+    if kind == "relevance":
+        return "relevance"
+    if kind in ("composition miss", "composition false alarm"):
+        return "seat counts"
+    if kind == "false alarm":
+        return "not the subject"
+    if kind == "miss":
+        return "many people" if error.get("crowd", 0) >= 3 else "one person missed"
+    name = error.get("field")
+    if name == "status":
+        return "new vs background"
+    if name in ("from_party", "to_party"):
+        local = _is_local(error.get("gold")) or _is_local(error.get("predicted"))
+        return "local groups" if local else "from and to"
+    if name in ("council", "ward"):
+        return "councils and wards"
+    return "dates, offices and roles"
 
 
 def grounded(event: dict, text: str) -> bool:
@@ -173,10 +224,13 @@ def score_article(report: Report, predicted: dict, gold: dict, text: str) -> Non
     doc = gold.get("doc") or predicted.get("doc")
     report.articles += 1
     _count(report.relevance, bool(predicted.get("relevant")), bool(gold.get("relevant")))
+    first_error = len(report.errors)
     if bool(predicted.get("relevant")) != bool(gold.get("relevant")):
         report.errors.append({"doc": doc, "type": "relevance", "predicted": predicted.get("relevant"),
                               "gold": gold.get("relevant")})
     p_events, g_events = predicted.get("events", []), gold.get("events", [])
+    # How many people the gold says changed: a miss among three or more is a "many people" miss.
+    crowd = len({str(_options(e.get("person"))[0]).lower() for e in g_events})
     report.predicted_events += len(p_events)
     report.grounded += sum(grounded(e, text) for e in p_events)
     pairs = match_events(p_events, g_events)
@@ -215,8 +269,10 @@ def score_article(report: Report, predicted: dict, gold: dict, text: str) -> Non
             report.errors.append({"doc": doc, "type": "false alarm", "event": _brief(e)})
     for j, e in enumerate(g_events):
         if j not in matched_g:
-            report.errors.append({"doc": doc, "type": "miss", "event": _brief(e)})
+            report.errors.append({"doc": doc, "type": "miss", "event": _brief(e), "crowd": crowd})
     _score_composition(report, doc, predicted.get("composition", []), gold.get("composition", []))
+    for error in report.errors[first_error:]:
+        error["category"] = categorise(error)
 
 
 def _brief(event: dict) -> dict:

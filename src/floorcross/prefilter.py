@@ -494,6 +494,7 @@ class Prefilter:
             i = max(0, bisect_right(starts, hit) - 1)
             wanted.update(range(max(0, i - self.neighbours),
                                 min(len(spans), i + self.neighbours + 1)))
+        wanted.update(_member_list_spans(text, spans))
         windows: list[tuple[int, int]] = []
         for i in sorted(wanted):
             if windows and i - 1 in wanted:
@@ -513,6 +514,24 @@ class Prefilter:
         return (self._office_raw.search(data, folded)
                 and self._trigger_raw.search(data, folded)
                 and (self._party_raw is None or self._party_raw.search(data, folded)))
+
+
+def _member_list_spans(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """Sentences that may name a group's members away from the change ("These councillors are
+    A, B and C", a name per line after a colon): the extractor reads them too (extract.crowds)."""
+    from floorcross.extract.crowds import LINE_MAX, might_name_members
+
+    wanted: set[int] = set()
+    for i, (start, end) in enumerate(spans):
+        chunk = text[start:end]
+        if might_name_members(chunk):
+            wanted.add(i)
+        if chunk.rstrip().endswith(":") and "\n" in text[end : end + 3]:
+            j = i + 1
+            while j < len(spans) and spans[j][1] - spans[j][0] <= LINE_MAX:
+                wanted.add(j)
+                j += 1
+    return wanted
 
 
 @cache

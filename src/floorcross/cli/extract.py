@@ -612,6 +612,21 @@ def report_tables(report: Report) -> list[Table]:
     return [scores, fields, summary]
 
 
+def category_table(report: Report) -> Table:
+    """Errors counted by :data:`floorcross.evaluate.CATEGORIES`."""
+    from rich.table import Table
+
+    from floorcross.evaluate import CATEGORIES
+
+    table = Table(title=f"Errors by category ({len(report.errors)})")
+    table.add_column("category")
+    table.add_column("errors", justify="right")
+    table.add_column("what it counts")
+    for name, count in report.by_category().items():
+        table.add_row(name, str(count), CATEGORIES[name])
+    return table
+
+
 def fmt_value(value: Any) -> str:
     """A gold or predicted value for an error line: lists read as "A or B", None as null."""
     if isinstance(value, list):
@@ -668,7 +683,8 @@ EVAL_HELP = help_text(
     "Score the extractor against gold annotations (the FORMAT.md shape).",
     ("Prints precision, recall and F1 for relevance, events (all, new only, per kind), full "
      "events and seat counts; the accuracy of each field on matched events; the share of "
-     "grounded events; the number of articles."),
+     "grounded events; the number of articles; with --by-category, the errors counted by the "
+     "kind of loss."),
     "Example: floorcross eval tests/fixtures/articles --errors",
 )
 
@@ -679,6 +695,9 @@ def eval_command(
         metavar="GOLD_DIR", help="Folders of NAME.txt articles with NAME.gold.json beside them.")],
     errors: Annotated[bool, typer.Option(
         "--errors", help="Also list every miss, false alarm, wrong field and composition error.")] = False,
+    by_category: Annotated[bool, typer.Option(
+        "--by-category", help="Also count the errors by kind of loss (lists of people, local "
+        "groups, new vs background, parties, councils, seat counts...).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     fmt: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="table for people, json for other programs.")] = ReportFormat.table,
@@ -713,6 +732,8 @@ def eval_command(
         console = stdout_console()
         for table in report_tables(report):
             console.print(table)
+        if by_category:
+            console.print(category_table(report))
         if errors:
             from rich.text import Text
 

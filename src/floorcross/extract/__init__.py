@@ -20,6 +20,7 @@ from floorcross.extract.assemble import (
 from floorcross.extract.attributes import find_councils
 from floorcross.extract.composition import find_composition, may_state_seats, seat_candidate
 from floorcross.extract.context import ArticleContext
+from floorcross.extract.crowds import member_list_sentences
 from floorcross.extract.events import collect_events
 from floorcross.extract.people import find_people
 from floorcross.extract.quotes import attach_quotes
@@ -56,6 +57,9 @@ def nlp_windows(text: str, sentences: Sequence[Sentence], body_start: int,
             # "Eleven councillors have resigned": their names may come a few sentences on.
             reach = 4 if group_phrase_regex().search(s.text) else after
             wanted.update(range(s.index, s.index + reach + 1))
+    if wanted:
+        # Member lists anywhere ("These councillors are A, B and C") name a group's members.
+        wanted.update(member_list_sentences(list(sentences), body_start))
     windows: list[tuple[int, int]] = []
     for i in sorted(i for i in wanted if 0 <= i < len(sentences)):
         s = sentences[i]

@@ -30,7 +30,7 @@ def _count_words() -> tuple[str, ...]:
 
 @cache
 def _num() -> str:
-    return rf"(?:\d{{1,3}}|{'|'.join(_count_words())})"
+    return rf"(?:\d{{1,3}}|(?:{'|'.join(_count_words())})(?![\w-]))"
 
 
 @cache
@@ -113,7 +113,7 @@ def _ascii_cue_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     text. Case-sensitive, and each alternative opening with a literal letter (the word edge
     checked after it), so the regex engine can skip ahead to the letters the words start with.
     """
-    words = by_first_char((w[0], re.escape(w[1:])) for w in _count_words())
+    words = by_first_char(((w[0], re.escape(w[1:])) for w in _count_words()), after=r"(?![\w-])")
     context = by_first_char(((w[0], w[1:]) for w in _CONTEXT_WORDS), "[a-z0-9_]")
     return re.compile("[0-9]"), re.compile(words), re.compile(rf"(?:{context})\b")
 

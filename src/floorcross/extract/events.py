@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
+from floorcross.extract.crowds import member_lists
 from floorcross.extract.segment import Sentence
 from floorcross.extract.subjects import Resolver, Subject
 from floorcross.extract.triggers import Atom, PartySlot, find_atoms
@@ -72,6 +73,8 @@ class Completion:
     party: str | None  # None: the statement only dates the change ("confirmed the move on Monday")
     sentence: Sentence
     date: DateMention | None = None
+    atoms: list[Atom] | None = None
+    subject: Subject | None = None
 
 
 def not_party_action(ctx: ArticleContext, atom: Atom) -> bool:
@@ -187,6 +190,7 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
     resolver = Resolver(ctx)
     events: list[RawEvent] = []
     completions: list[Completion] = []
+    pending: list[tuple[list[Atom], Subject]] = []
     order = 0
     for sentence in ctx.sentences:
         if sentence.start < ctx.body_start:
@@ -197,7 +201,13 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
             lead = group[0]
             completing = all(a.role in {"to_ind", "when"} for a in group)
             subject = resolver.subject(lead) if completing else _subject_for(resolver, group)
-            if not subject.people or speculative(ctx, lead) or not_party_action(ctx, lead):
+            if speculative(ctx, lead) or not_party_action(ctx, lead):
+                continue
+            if lead.role == "group_leave" and not _party_in_phrase(ctx, subject):
+                continue
+            if not subject.people:
+                if subject.pending:
+                    pending.append((group, subject))
                 continue
             if subject.via == "description" and subject.phrase and len(subject.people) == 1:
                 ctx.descriptions.setdefault(subject.people[0], []).append(subject.phrase)
@@ -207,22 +217,116 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
                 if completing:
                     party = _slot_party(ctx, lead.to_slot, lead) if lead.role == "to_ind" else None
                     if party or lead.role == "when":
-                        completions.append(Completion(person, party, sentence, _event_date(ctx, group)))
+                        completions.append(Completion(person, party, sentence, _event_date(ctx, group),
+                                                      list(group), subject))
                     continue
                 order += 1
                 events.append(_raw_event(ctx, group, person, subject, order))
         resolver.note_sentence(sentence)
+    named, completed = _named_apart(ctx, pending, events, order)
+    events += named
+    completions += completed
+    events += _lone_completions(ctx, completions, events, order + len(events))
     return events, completions
 
 
+def _party_in_phrase(ctx: ArticleContext, subject: Subject) -> bool:
+    """Whether a group or description names a party of its own ("Six Labour councillors")."""
+    if subject.via not in {"group", "description"} or subject.phrase is None:
+        return False
+    lo, hi = subject.phrase
+    return any(lo <= p.start < hi and p.name != "Independent" and not re.search(
+        r"\b(?:former|ex-?)\s*$", ctx.text[max(lo, p.start - 10) : p.start], re.IGNORECASE) for p in ctx.parties)
+
+
+def _lone_completions(ctx: ArticleContext, completions: list[Completion], events: list[RawEvent],
+                      order: int) -> list[RawEvent]:
+    """"Cllr X will now sit as an independent", said of someone no other sentence moves: the
+    change itself, from the party the text gives them ("Labour councillor X") to where they sit."""
+    from floorcross.extract.attributes import party_of
+
+    out: list[RawEvent] = []
+    moved = {e.person for e in events}
+    for c in completions:
+        if c.party is None or c.person in moved or c.atoms is None or c.subject is None:
+            continue
+        if ctx.sentence_at(c.atoms[0].start) is None or _recalled(ctx, c):
+            continue
+        left = party_of(ctx, c.person, allow_former=True)
+        if left is None or left == c.party:
+            continue
+        order += 1
+        raw = _raw_event(ctx, c.atoms, c.person, c.subject, order)
+        raw.from_party, raw.to_party = left, c.party
+        out.append(raw)
+        moved.add(c.person)
+    return out
+
+
+def _recalled(ctx: ArticleContext, c: Completion) -> bool:
+    """"has sat as an independent since 2019", "continues to sit as an independent": a state
+    the text reports, not a move."""
+    lead = c.atoms[0]
+    around = ctx.text[max(lead.sentence.start, lead.start - 40) : min(lead.sentence.end, lead.end + 40)]
+    return bool(re.search(r"\b(?:since|still|has\s+sat|have\s+sat|had\s+sat|has\s+been\s+sitting|had\s+been\s+sitting|"
+                          r"continues|continued|remains|remained|elected)\b", around, re.IGNORECASE))
+
+
+def _named_apart(ctx: ArticleContext, pending: list[tuple[list[Atom], Subject]],
+                 events: list[RawEvent], order: int) -> tuple[list[RawEvent], list[Completion]]:
+    """Changes of groups whose members a sentence of their own names (see extract.crowds): each
+    member list goes to the group change in its own sentence, else the nearest before it, else
+    the nearest after it, and to the other group changes of that kind it does not contradict.
+    What such a group will sit as ("The five, who will sit as the X Independents, are:") goes
+    to each member as a completion."""
+    if not pending:
+        return [], []
+    out: list[RawEvent] = []
+    completed: list[Completion] = []
+    changes = [p for p in pending if not all(a.role in {"to_ind", "when"} for a in p[0])]
+    for found in member_lists(ctx):
+        at = found.sentence.index
+        size = len(found.members)
+        for group, subject in pending:
+            lead = group[0]
+            if lead.role == "to_ind" and (subject.count is None or subject.count >= size) and \
+                    abs(lead.sentence.index - at) <= 1:
+                party = _slot_party(ctx, lead.to_slot, lead)
+                completed += [Completion(person, party, lead.sentence, _event_date(ctx, group))
+                              for person in found.members if party]
+        fits = [p for p in changes if p[1].count is None or p[1].count >= size]
+        if not fits:
+            continue
+        before = [p for p in fits if p[0][0].sentence.index <= at]
+        primary = max(before, key=lambda p: (p[0][0].sentence.index, p[0][0].start)) if before else \
+            min(fits, key=lambda p: (p[0][0].sentence.index, p[0][0].start))
+        targets = [primary] + [p for p in fits if p is not primary and p[0][0].kind == primary[0][0].kind
+                               and (p[1].count in (None, primary[1].count) or primary[1].count is None)]
+        for group, subject in targets:
+            for person in found.members:
+                if any(e.person == person and e.kind == group[0].kind for e in events):
+                    continue
+                order += 1
+                named = Subject([person], "group", found.sentence, subject.phrase)
+                raw = _raw_event(ctx, group, person, named, order)
+                left = found.left.get(person)
+                if left is not None and not raw.explicit_from and left.name != raw.to_party:
+                    raw.from_party, raw.explicit_from = left.name, True
+                out.append(raw)
+    return out, completed
+
+
 def _subject_for(resolver: Resolver, group: list[Atom]) -> Subject:
+    unnamed = Subject()
     for atom in group:
         if atom.role in {"to_ind", "when"} and len(group) > 1:
             continue
         subject = resolver.subject(atom)
         if subject.people:
             return subject
-    return Subject()
+        if subject.pending and not unnamed.pending:
+            unnamed = subject
+    return unnamed
 
 
 def _group_atoms(atoms: list[Atom], masked: str, base: int) -> list[list[Atom]]:

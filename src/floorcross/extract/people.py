@@ -90,16 +90,22 @@ class Person:
         return [m.title for m in self.mentions if m.title]
 
 
+# Words of _NOT_NAME_WORDS that are also common surnames ("Duncan Hall", "Peter Read"): a
+# name may end with one after a first name that is not itself a non-name word ("Town Hall").
+_SURNAME_TOO = {"Hall", "Street", "Lane", "Green", "Read", "Post", "Dean", "Bishop", "Chancellor"}
+
+
 def _is_name_like(name: str) -> bool:
     words = name.split()
     if not words:
         return False
-    for w in words:
+    for i, w in enumerate(words):
         if w.lower() in name_particles():
             continue
         if not (w[0].isupper() or w[0] in "ÀÁÂÄÉÈÍÓÖÚÜ"):
             return False
-        if w.strip(".,'’") in _NOT_NAME_WORDS:
+        bare = w.strip(".,'’")
+        if bare in _NOT_NAME_WORDS and not (bare in _SURNAME_TOO and i == len(words) - 1 and i > 0):
             return False
     return True
 
@@ -201,6 +207,8 @@ def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> 
             continue
         if re.search(r"\b(?:MP|MSP|MLA|MS|AM|member|candidate|constituency|seat|ward|councillors?)\s+(?:for|of)\s+$", text[max(0, start - 25):start]):
             continue  # "MP for Brighton Kemptown": a constituency, not a person
+        if re.match(r"\s+(?:MP|MSP|MLA|MS|AM|MEP)\s+(?:[A-Z][\w'’-]+\s+)*[A-Z]", text[end:end + 60]):
+            continue  # "Birmingham Yardley MP Jess Phillips": the seat, then the person
         out.append(PersonMention(start, end, name, title_text, title_start))
     return out
 

@@ -72,6 +72,10 @@ class Subject:
     via: str = ""  # how they were found: person, list, pronoun, group, description
     group_sentence: Sentence | None = None  # where a group's names were found
     phrase: tuple[int, int] | None = None  # the group or description words ("Two Labour councillors")
+    # A group whose members are not named near it ("Six councillors have quit", "they"): the
+    # names may come anywhere later ("These councillors are A, B ...", see extract.crowds).
+    pending: bool = False
+    count: int | None = None
 
 
 @dataclass
@@ -125,17 +129,43 @@ class Resolver:
     def _by_role(self, atom: Atom, masked: str, rs: int, re_: int) -> Subject:
         if atom.nominal:
             return self._nominal(atom, masked, rs, re_)
+        if atom.role in {"gain", "lose"}:
+            return self._gained(atom, masked, rs, re_)
         if atom.role == "act" and (self._active_party_agent(masked[:rs]) or self._active_verb(atom, masked, rs, re_)):
             right = self._people_right(atom, masked, re_)
             if right:
                 return Subject(right, "object")
         return self._left(atom, masked, rs)
 
+    def _gained(self, atom: Atom, masked: str, rs: int, re_: int) -> Subject:
+        """The people a party gains or loses: a group, a list or a person after the verb."""
+        verb = re.search(r"\b(?:welcom|recruit|gain|poach|won|sign|lost|los)\w*", masked[rs:re_], re.IGNORECASE)
+        after = rs + verb.end() if verb else re_
+        rest = masked[after:]
+        pos = after + len(rest) - len(rest.lstrip())
+        group = _group_re().match(masked, pos)
+        if group and not re.search(_W, group.group(0)):
+            found = self._group_from_text(atom.sentence, group.group(0), group.start())
+            found.phrase = (atom.sentence.start + group.start(), atom.sentence.start + group.end())
+            return found
+        for m in re.finditer(f"{_W}+", masked[pos:]):
+            start = pos + m.start()
+            if self._is_speaker_only(masked, pos + m.end()) or self._non_elected(masked, start):
+                continue
+            if re.search(r"\b(?:by|leader|chairman|chair|said|says|according\s+to)\s+(?:[\w-]+\s+){0,2}$",
+                         masked[pos:start], re.IGNORECASE):
+                continue
+            return Subject(self._run_at(atom.sentence, masked, start), "object")
+        indefinite = re.match(r"\s*(?:(?:another|a|an|its|their|new|first|second|third|fourth|fifth)\s+)+", rest)
+        if indefinite:
+            return self._description(atom, rest[: indefinite.end() + 20])
+        return Subject()
+
     def _active_verb(self, atom: Atom, masked: str, rs: int, re_: int) -> bool:
         """"the motion to suspend Mrs Hughes", "Labour expelled Cllr X": the person follows."""
         if re.search(r"\b(?:was|were|been|being|be|is|are|get|gets|got|had|has|have|having)\s+(?:\w+ly\s+)?$", masked[:rs], re.IGNORECASE):
             return False
-        if not re.match(r"(?:suspend|expel|readmit|re-admit|reinstat|re-instat|restor)", atom.text, re.IGNORECASE):
+        if not re.match(r"(?:suspend|expel|readmit|re-admit|reinstat|re-instat|restor|kicked|thrown|booted|turfed)", atom.text, re.IGNORECASE):
             return False
         return bool(re.match(rf"\s+(?:(?:the\s+whip\s+)?to\s+)?(?:(?:former|fellow|councillors?|cllrs?|couns?|MPs?)\s+)?{_W}", masked[re_:], re.IGNORECASE))
 
@@ -227,6 +257,8 @@ class Resolver:
             found = self._group(atom, left[start:end], start)
         elif kind == "defgroup":
             found = self._recent_group(None, atom.sentence)
+            if not found.people:
+                found = Subject(via="group", pending=True, count=_phrase_count(left[start:end]))
         elif kind in {"def", "indef"}:
             found = self._description(atom, left[start:end])
         else:
@@ -282,7 +314,12 @@ class Resolver:
                 people = self._run_at(sentence, masked, spans[-1].start())
                 if len(people) > 1:
                     return Subject(people, "pronoun")
-            return self._recent_group(None, sentence)
+            found = self._recent_group(None, sentence)
+            if not found.people and word == "they":
+                definite = list(_DEF_GROUP_RE.finditer(masked[:rel]))
+                phrase = definite[-1].group(0) if definite else ""
+                return Subject(via="group", pending=True, count=_phrase_count(phrase))
+            return found
         verbs = "|".join(lexicon()["reporting_verbs"])
         speaker = None
         for m in re.finditer(rf"({_W}+)(?:\s*\([^()]{{0,50}}\))?(?:\s*,[^,]{{0,80}},)?\s+(?:\w+\s+)?(?:{verbs})\b", masked[:rel], re.IGNORECASE):
@@ -327,7 +364,7 @@ class Resolver:
         if members:
             self.groups.append((count, members))
             return Subject(members, "group", where)
-        return Subject()
+        return Subject(via="group", pending=True, count=count)
 
     def _recent_group(self, count: int | None, before: Sentence | None = None) -> Subject:
         for size, members in reversed(self.groups):
@@ -408,11 +445,26 @@ class Resolver:
                     continue
                 if m.person in known or m.person in in_sentence_before:
                     continue
+                if re.match(r"['’]s?\b", self.ctx.text[m.end : m.end + 2]):
+                    continue  # "over Jeremy Corbyn's leadership": a possessor is not the one described
+                if s is atom.sentence and not re.search(r"(?:,|\(|–|—|-)\s*$", self.ctx.text[s.start : m.span_start]):
+                    continue  # later in the sentence only in apposition ("..., Cllr X, ...")
                 self.focus = m.person
                 return Subject([m.person], "description")
         if self.focus is not None:
             return Subject([self.focus], "description")
         return Subject()
+
+
+def _phrase_count(phrase: str) -> int | None:
+    """The number a group phrase gives ("the six rebels": 6), if any."""
+    for word in re.findall(r"[\w-]+", phrase.lower()):
+        if word.isdigit():
+            return int(word)
+        value = number_words().get(word)
+        if value is not None and value >= 2 and word not in {"a", "an", "both"}:
+            return value
+    return 2 if re.search(r"\b(?:both|pair|duo|couple)\b", phrase, re.IGNORECASE) else None
 
 
 def _council_title(title: str | None) -> bool:
