@@ -105,9 +105,10 @@ def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
             and change.to_party and raw.to_party and raw.explicit_to and change.explicit_to:
         return False
     if raw.kind == "defection" and any(r.sentences[0] is raw.sentences[0] and r.relative != raw.relative
-                                       for r in change.raws):
-        # Two moves of one person that one sentence keeps apart ("who walked out of Labour last
-        # month has joined the Conservatives") are two changes.
+                                       and _timed(r if r.relative else raw) for r in change.raws):
+        # Two moves of one person that one sentence keeps apart in time ("who walked out of
+        # Labour last month has joined the Conservatives") are two changes; without a time
+        # ("councillors who have left the party have formed a new group") they are one move.
         return False
     merged_from = change.from_party or raw.from_party
     merged_to = change.to_party or raw.to_party
@@ -119,6 +120,10 @@ def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
     if all(a.nominal for a in raw.atoms) and raw.date is None:
         return True  # "his defection", "her suspension": a reference to a change stated elsewhere
     return change.background == _provisional_background(raw, published)
+
+
+def _timed(raw: RawEvent) -> bool:
+    return raw.date is not None or raw.background_cue or raw.recent_cue
 
 
 def drop_original_memberships(changes: list[Change]) -> list[Change]:
@@ -172,7 +177,10 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
         items.sort(key=_chronology_key)
         _backfill_returns(items)
         previous_to: str | None = None
+        last_left: str | None = None  # the last party this person left (for who acted later)
         for change in items:
+            if change.kind == "defection" and change.from_party not in (None, "Independent"):
+                last_left = change.from_party
             if change.kind == "defection":
                 if change.to_party is None:
                     completion = _completion(change, completions)
@@ -188,10 +196,18 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
                     change.to_party = "Independent"
                 if change.from_party == change.to_party and change.from_party is not None:
                     change.from_party = previous_to if previous_to != change.to_party else None
+                if change.from_party not in (None, "Independent"):
+                    last_left = change.from_party
                 previous_to = change.to_party
             elif change.kind in {"suspension", "expulsion"}:
-                if change.from_party is None:
-                    change.from_party = previous_to or acting_party(ctx, change.raws[0].first, person)
+                if change.from_party is None or (change.from_party == "Independent" and not change.explicit_from):
+                    # Only a party suspends or expels: after a move to sit as an independent it
+                    # is the party the text names acting, or the one they had left.
+                    previous = previous_to if previous_to != "Independent" else None
+                    change.from_party = acting_party(ctx, change.raws[0].first, person) \
+                        if previous is None else previous
+                    if change.from_party in (None, "Independent"):
+                        change.from_party = last_left or change.from_party
                 # Expelled, they are outside the party; suspended, still a member (who may yet
                 # resign from it or be expelled by it).
                 previous_to = "Independent" if change.kind == "expulsion" else change.from_party

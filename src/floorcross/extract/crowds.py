@@ -175,8 +175,9 @@ def _list_from(ctx: ArticleContext, sentence: Sentence, masked: str, pos: int) -
             return found
         end = start + spans[0][1]
         for s, e in spans[1:]:
-            if not _list_gap(masked[end : start + s]):
-                break
+            gap = masked[end : start + s]
+            if not _list_gap(gap) or _BRACKET_PARTY.match(gap):
+                break  # "A and B (both Labour), together with C": a part of the list ends
             end = start + e
         left = _left_party(ctx, sentence, masked, pos, start, end)
         for mention in ctx.mentions_in(sentence.start + start, sentence.start + end):

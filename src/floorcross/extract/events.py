@@ -226,6 +226,7 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
     named, completed = _named_apart(ctx, pending, events, order)
     events += named
     completions += completed
+    _parties_from_lists(ctx, events)
     events += _lone_completions(ctx, completions, events, order + len(events))
     return events, completions
 
@@ -314,6 +315,17 @@ def _named_apart(ctx: ArticleContext, pending: list[tuple[list[Atom], Subject]],
                     raw.from_party, raw.explicit_from = left.name, True
                 out.append(raw)
     return out, completed
+
+
+def _parties_from_lists(ctx: ArticleContext, events: list[RawEvent]) -> None:
+    """A member list's descriptions ("ex-Labour members A and B", "C and D (both Tories)") give
+    the party left to every change of those members that does not name it."""
+    lists = [m for m in member_lists(ctx) if m.left] if any(e.via == "group" for e in events) else []
+    for found in lists:
+        for e in events:
+            left = found.left.get(e.person)
+            if left is not None and e.kind == "defection" and not e.explicit_from and left.name != e.to_party:
+                e.from_party, e.explicit_from = left.name, True
 
 
 def _subject_for(resolver: Resolver, group: list[Atom]) -> Subject:
@@ -419,11 +431,45 @@ def _shift(value: str, later: re.Match[str]) -> str | None:
         return f"{total // 12:04d}-{total % 12 + 1:02d}"
     return value[:7]
 
+_NEW_GROUP = re.compile(r"\b(?:new|breakaway|splinter|fledgling)\b", re.IGNORECASE)
+_NAMED_AS = re.compile(
+    rf"\b(?:called|named|known\s+as|to\s+be\s+known\s+as|under\s+the\s+(?:name|banner)(?:\s+of)?|"
+    rf"created|formed|launched|set\s+up|founded|establish(?:ed)?)\s+(?:the\s+)?[‘'\"“]?({_P}+)", re.IGNORECASE)
+
+
+def _named_new_group(ctx: ArticleContext, slot: PartySlot) -> str | None:
+    """The name a new group is given ("... formed a new group. It will be called the X"): in the
+    rest of the sentence or the two after it; never a party named before it."""
+    sentence = ctx.sentence_at(slot.start)
+    if sentence is None:
+        return None
+    for s in ctx.sentences[sentence.index : sentence.index + 3]:
+        masked = ctx.mask(s)
+        lo = slot.end - s.start if s is sentence else 0
+        apposition = re.match(rf"\s*,?\s*(?:the\s+)?[‘'\"“]?({_P}+)", masked[lo:]) if s is sentence else None
+        for match in [apposition] + list(_NAMED_AS.finditer(masked, lo)):
+            if match is None:
+                continue
+            party = ctx.party_at(s.start + match.start(1), s.start + match.end(1))
+            if party is not None and (party.local or not _is_national(party.name)):
+                return party.name
+    return None
+
+
+def _is_national(name: str) -> bool:
+    from floorcross.normalise.parties import is_canonical
+
+    return is_canonical(name) and name != "Independent"
+
+
 def _slot_party(ctx: ArticleContext, slot: PartySlot | None, atom: Atom) -> str | None:
     if slot is None:
         return None
     if slot.mention is not None:
         return slot.mention.name
+    if slot.generic and _NEW_GROUP.search(slot.generic):
+        # "formed a new group": the group's own name if the text gives it, not an older party.
+        return _named_new_group(ctx, slot)
     if slot.generic and re.search(r"\b(?:former|old|previous|ex)\b", slot.generic, re.IGNORECASE):
         # "his old party": the party the text calls former ("a former Labour councillor").
         former = [p for p in ctx.parties if p.end <= slot.start and p.name != "Independent"

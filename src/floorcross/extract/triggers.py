@@ -19,10 +19,13 @@ from floorcross.resources import triggers_data
 _P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
 # "the", "his", "the council's", and the doubled "the the" of hasty copy.
 _DETERMINER = r"(?:(?:the|a|an|his|her|their|its|my|our)\s+(?:(?:the|council['’]s|party['’]s)\s+)?)?"
-_ADJECTIVES = r"(?:(?:new|former|old|local|ruling|governing|national|own|opposition|main|mainstream|parent|fledgling|newly[\s-]formed|breakaway|start-up|upstart|[‘'\"“][\w-]+[’'\"”])\s+)*"
+_ADJECTIVES = r"(?:(?:new|former|old|local|ruling|governing|national|own|opposition|main|mainstream|parent|fledgling|newly[\s-]formed|breakaway|splinter|start-up|upstart|[‘'\"“][\w-]+[’'\"”])\s+)*"
 _GENERIC = (
-    rf"(?:the|his|her|their|its|my|our|{_W}+['’]s?)\s+(?:(?:local|national|former|old|own|political|council|ruling|"
-    r"parliamentary|new|current|entire|whole|fledgling|main|mainstream|governing|parent)\s+)*(?:party|group|whip|movement)"
+    rf"(?:(?:the|his|her|their|its|my|our|{_W}+['’]s?)\s+(?:(?:local|national|former|old|own|political|council|ruling|"
+    r"parliamentary|new|current|entire|whole|fledgling|main|mainstream|governing|parent)\s+)*"
+    # "a new political group", "an independent splinter group": a group not yet named
+    r"|(?:a|an)\s+(?:(?:political|independent|council)\s+)?(?:new|breakaway|splinter|fledgling)\s+(?:(?:political|independent|council)\s+)*)"
+    r"(?:party|group|whip|movement)"
     r"(?!\s+(?:leader|whip|meeting|chair|line|member|members|colleagues|policy|policies))"
 )
 

@@ -33,7 +33,7 @@ _AFTER = [
         rf"(?:is|was|were|been)\s+(?:first\s+|re-?)?elected\s+(?:for\s+{_P}+\s+)?(?:in|for))\s+(?:the\s+)?{_NAME}{_WARD_WORD}?"
     ),
     rf"\b(?:of|for|in)\s+(?:the\s+)?{_NAME}{_WARD_WORD}",
-    rf"\b(?:his|her|their)\s+{_NAME}\s+seat\b",
+    rf"\b(?:his|her|their|whose)\s+{_NAME}\s+seat\b",
 ]
 # Phrases right before the name.
 _BEFORE = [
@@ -41,7 +41,7 @@ _BEFORE = [
     rf"(?:the|a|an)\s+{_NAME}\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr)\s*$",
     rf"{_NAME}['’]s\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr|[Cc]oun)?\s*$",
     rf"councillors?\s+for\s+{_NAME}\s*,\s*(?:{_W}+\s*(?:,|and|&)\s*)*$",
-    rf"{_NAME}\s+(?:{_P}+\s+)?(?:[Cc]ouncillor\s+|[Cc]llr\s+)?$",
+    rf"{_NAME}\s+(?:{_P}+\s+)?(?:[Cc]ouncillor\s+|[Cc]llr\s+|member\s+)?$",
 ]
 # Checked against the gazetteer: a capitalised word before a name is often a town or a party.
 _NEEDS_GAZETTEER = {len(_BEFORE) - 1}
@@ -69,6 +69,10 @@ def _readings(raw: str) -> list[str]:
         if not last or not last[0].isupper():
             continue
         out.append(candidate)
+    # "Lowestoft's Whitton": the ward after a town's possessive.
+    owner = re.match(r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?['’]s\s+(?=[A-Z])", raw)
+    if owner:
+        out += [r for r in _readings(raw[owner.end():]) if r not in out]
     return out
 
 
@@ -87,7 +91,7 @@ def _choose(raw: str, councils: list[Council], strict: bool = False) -> str | No
         return None
     cut = re.split(r",\s+|\s+(?:on|in|for|at|of)\s+", readings[0])[0].strip()
     cut = re.sub(r"\s+(?:[Ww]ard|[Dd]ivision)$", "", cut)
-    if not cut or cut.lower() in _STOP or _is_date_word(cut):
+    if not cut or cut.lower() in _STOP or _is_date_word(cut) or _not_a_place(cut):
         return None
     if re.search(r"Council|Party|Labour|Conservative|Borough|District|County|Parliament|Liberal|Green|Reform", cut):
         return None
@@ -95,6 +99,23 @@ def _choose(raw: str, councils: list[Council], strict: bool = False) -> str | No
     if council is not None and (council in councils or not gaz.councils_for_ward(cut)):
         return None  # a town or the council itself, not a ward
     return cut
+
+
+def _not_a_place(text: str) -> bool:
+    """Words a loose reading takes for a ward that cannot be one: a title or office ("Cllr",
+    "Mayor"), a party's short form ("Ind", "Con"), a word in capitals ("FORMER"), a compound
+    adjective ("German-born", "Leeds-based")."""
+    from floorcross.normalise.names import title_info
+    from floorcross.resources import lexicon
+
+    words = text.split()
+    if text.isupper() and len(text) > 1:
+        return True
+    if any(re.search(r"-[a-z]", w) for w in words):
+        return True
+    if text.lower().rstrip(".") in {w.lower() for w in lexicon()["not_wards"]}:
+        return True
+    return title_info(text) is not None
 
 
 def _parties_masked(ctx: ArticleContext, start: int, end: int) -> str:

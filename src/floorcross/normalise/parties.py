@@ -125,7 +125,9 @@ def _tables() -> _PartyTables:
         rf"|[A-Z][\w'’&.-]*(?:[ \t]+{word}){{0,4}}?[ \t]+(?:{head_re}))(?![\w-])"
     )
     quoted_group_re = re.compile(
-        r"(?:the\s+)?[‘'\"“](?P<name>[A-Z][^‘’'\"“”\n]{2,40}?)[’'\"”]\s+(?:group|party|Group|Party)"
+        r"(?:the\s+)?[‘'\"“](?P<name>[A-Z0-9][^‘’'\"“”\n]{2,40}?)[’'\"”]"
+        # "the 'Democratic Conservative' group", or a quoted name that is a group's own
+        r"(?:\s+(?:group|party|Group|Party)|(?<=Group.)|(?<=Party.)|(?<=Independents.)|(?<=Alliance.))"
     )
     return _PartyTables(
         alias_to_name, alias_re, context_re, local_re, quoted_group_re,
@@ -180,6 +182,9 @@ def _place_prefix(words: list[str]) -> bool:
     return gaz.council_by_name(phrase) is not None or bool(gaz.councils_for_ward(phrase))
 
 
+_EX_PREFIX = re.compile(r"(?<![\w-])(?i:ex)-(?=[A-Z])")
+
+
 def find_parties(text: str, start: int = 0, end: int | None = None) -> list[PartyMention]:
     """Every party mention in ``text[start:end]``, longest first where they overlap."""
     end = len(text) if end is None else end
@@ -193,7 +198,9 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
         name = match.group("name").strip()
         s, e = match.start() + start, match.end() + start
         found.append(PartyMention(s, e, text[s:e], canonical_party(name) or name, local=True))
-    for match in tables.alias_re.finditer(segment):
+    # "ex-Labour", "ex-Tory": the party after the prefix (same length, so offsets hold).
+    scan = _EX_PREFIX.sub("ex ", segment) if "x-" in segment else segment
+    for match in tables.alias_re.finditer(scan):
         s, e = match.start() + start, match.end() + start
         name = tables.alias_to_name[_key(match.group(0))]
         place_start = _place_before(text, s, start) if name != "Independent" else None
@@ -277,7 +284,8 @@ def _local_mention(text: str, s: int, e: int, tables: _PartyTables) -> PartyMent
         if tables.alias_re.search(head) or tables.context_re.search(head):
             return None  # "Welsh Labour and the Labour Party": two parties, not one group
     # Drop leading words that cannot start a group name ("The", "Labour's").
-    while words and words[0] in {"The", "A", "An", "In", "On", "At", "For", "Former", "New"}:
+    while words and (words[0] in {"The", "A", "An", "In", "On", "At", "For", "Former"}
+                     or (words[0] == "New" and len(words) > 2)):
         s = text.index(words[1], s + len(words[0])) if len(words) > 1 else e
         words = words[1:]
     if len(words) < 2 or _key(" ".join(words)) in tables.not_parties:
