@@ -37,7 +37,7 @@ from floorcross.extract.subjects import group_phrase_regex
 from floorcross.extract.triggers import find_atoms
 from floorcross.nlp import Entity, entities_many
 from floorcross.normalise.dates import find_dates
-from floorcross.normalise.parties import PartyMention, find_parties
+from floorcross.normalise.parties import PartyMention, discover_local_groups, find_parties
 from floorcross.prefilter import COMPLETING_ROLES, prefilter
 from floorcross.records import ArticleRecord
 
@@ -55,8 +55,9 @@ def nlp_windows(text: str, sentences: Sequence[Sentence], body_start: int,
     for s in sentences:
         if s.start >= body_start and any(not probe.in_quote(a.start, a.end) for a in find_atoms(probe, s)):
             # "Eleven councillors have resigned": their names may come a few sentences on.
-            reach = 4 if group_phrase_regex().search(s.text) else after
-            wanted.update(range(s.index, s.index + reach + 1))
+            counted = group_phrase_regex().search(s.text)
+            reach = 4 if counted else after
+            wanted.update(range(s.index - (2 if counted else 0), s.index + reach + 1))
     if wanted:
         # Member lists anywhere ("These councillors are A, B and C") name a group's members.
         wanted.update(member_list_sentences(list(sentences), body_start))
@@ -128,7 +129,8 @@ def _surely_empty(text: str, body_start: int) -> bool:
             runs[-1][1] = high
         else:
             runs.append([low, high])
-    parties = [m for low, high in runs for m in find_parties(text, spans[low][0], spans[high][1])]
+    groups = discover_local_groups(text)
+    parties = [m for low, high in runs for m in find_parties(text, spans[low][0], spans[high][1], groups)]
     return not (_may_state_change(text, sentences, body_start, parties, quotes, hits)
                 or may_state_seats(sentences, parties, body_start, all_parties_known=False))
 
@@ -164,7 +166,7 @@ class _Prepared:
             return
         self.sentences = split_sentences(text, body_start)
         self.quotes = quote_spans(text, body_start)
-        self.parties = find_parties(text, body_start)
+        self.parties = find_parties(text, body_start, known_groups=discover_local_groups(text))
         # Nothing to find in an article with no sentence that could state a change and none
         # that could hold a seat count: skip the rest (the record is empty either way).
         self.empty = not (_may_state_change(text, self.sentences, body_start, self.parties, self.quotes)

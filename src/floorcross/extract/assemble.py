@@ -371,6 +371,17 @@ def _party_before(ctx: ArticleContext, change: Change) -> str | None:
             party = ctx.party_at(sentence.start + elected.start(1), sentence.start + elected.end(1))
             if party and party.name != change.to_party:
                 return party.name
+    # "independent Cllr X joined Reform", "X, an independent councillor, ...": from Independent.
+    if change.to_party not in (None, "Independent"):
+        for span_start, span_end in ctx.spans_of(change.person):
+            if ctx.in_quote(span_start):
+                continue
+            before = ctx.text[max(0, span_start - 40) : span_start]
+            after = ctx.text[span_end : span_end + 40]
+            if re.search(r"\b[Ii]ndependent\s+(?:(?:county|borough|district|city|town|parish)\s+)?"
+                         r"(?:[Cc]ouncillor\s+|[Cc]llr\.?\s+|[Cc]oun\.?\s+|member\s+)?$", before) or \
+                    re.match(r"\s*,\s+(?:an|the)\s+independent\b", after):
+                return "Independent"
     # Last resort: the party the story opens with ("X council's Conservative group has lost two
     # more members to Reform UK"), when it is not where they went.
     lede = sorted(_lede_sentences(ctx))

@@ -19,16 +19,22 @@ _P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
 _COUNCIL_SUFFIX = r"(?:Metropolitan\s+Borough|County\s+Borough|Borough|City|District|County|Town|Parish|Unitary|Regional|Island[s]?)?\s*Council"
 _CAP = r"[A-Z][\w'’&.-]*"
 _COUNCIL_NAME_RE = re.compile(
-    rf"(?<![\w-])(?:(?:the\s+)?(?:London\s+Borough|Royal\s+Borough|City|Borough|County)\s+of\s+{_CAP}(?:\s+(?:and|upon|on|in|-)?\s*{_CAP}){{0,4}}(?:\s+Council)?"
-    rf"|{_CAP}(?:,?\s+(?:and\s+|upon\s+|on\s+|under\s+|le\s+|with\s+|of\s+)?{_CAP}){{0,6}}\s+{_COUNCIL_SUFFIX})(?![\w-])"
+    rf"(?<![\w-])(?:(?:the\s+)?(?:London\s+Borough|Royal\s+Borough|City|Borough|County)\s+of\s+{_CAP}(?:\s+(?:and|&|upon|on|in|-)?\s*{_CAP}){{0,4}}(?:\s+Council)?"
+    rf"|{_CAP}(?:,?\s+(?:and\s+|&\s+|upon\s+|on\s+|under\s+|le\s+|with\s+|of\s+)?{_CAP}){{0,6}}\s+{_COUNCIL_SUFFIX})(?![\w-])"
 )
 _PLACE_COUNCILLOR_RE = re.compile(
-    rf"(?<![\w-])(?P<place>(?-i:{_CAP}(?:[ \t-]+(?:and[ \t]+|upon[ \t]+|on[ \t]+|under[ \t]+)?{_CAP}){{0,3}}))(?:['’]s)?\s+"
+    rf"(?<![\w-])(?P<place>(?-i:{_CAP}(?:[ \t-]+(?:and[ \t]+|&[ \t]+|upon[ \t]+|on[ \t]+|under[ \t]+)?{_CAP}){{0,3}}))(?:['’]s)?\s+"
     r"(?:(?:city|borough|district|county|town|council|directly|elected|labour|conservative|tory|lib\s+dem|green|reform)\s+)*"
     r"(?:councillors?|councilors?|cllrs?|council\b|mayor|seats\b|authority|cabinet\b)",
     re.IGNORECASE,
 )
 _ROUNDUP_RE = re.compile(rf"(?m)^(?P<place>{_CAP}(?:\s+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}}):\s")
+# "In Gosport, ...", "Over in Dudley, ...", "South Lanarkshire's Poppy Corbett": a round-up's place
+# before its item, a place that owns a person.
+_IN_OPENING_RE = re.compile(
+    rf"(?m)(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s))(?:(?:Over|Meanwhile|Elsewhere|And|But),?\s+)?(?:in|In)\s+"
+    rf"(?P<place>{_CAP}(?:\s+(?:and\s+|upon\s+|on\s+|under\s+)?{_CAP}){{0,3}}),\s")
+_PLACE_OWNER_RE = re.compile(rf"(?P<place>{_CAP}(?:\s+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}})['’]s\s+(?=[A-Z])")
 _IN_PLACE_RE = re.compile(
     rf"(?:(?:[Cc]ouncillors?|[Cc]ouncilors?|members?|authority|council)\s+(?:in|for|on|at|of)|[Ww]ard\s+(?:[\w'’-]+\s+){{0,2}}?in)\s+"
     rf"(?P<place>{_CAP}(?:[\s-]+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}})",
@@ -75,15 +81,26 @@ def find_councils(ctx: ArticleContext) -> list[CouncilMention]:
     for match in _COUNCIL_NAME_RE.finditer(text, ctx.body_start):
         name = match.group(0)
         # "legacy Craigavon Borough Council", "the then-Waveney District Council": still a council.
-        start = match.start()
+        start, end = match.start(), match.end()
         words = name.split()
         while len(words) > 2 and gaz.council_by_name(" ".join(words)) is None:
             start += len(words[0]) + 1
             words = words[1:]
             name = " ".join(words)
-        add(start, match.end(), name)
-    for match in _ROUNDUP_RE.finditer(text, ctx.body_start):
-        add(match.start("place"), match.end("place"), match.group("place"))
+        if gaz.council_by_name(name) is None:
+            # "the London Borough of Hackney on Tuesday": words after the name are not of it.
+            words = match.group(0).split()
+            while len(words) > 3 and gaz.council_by_name(" ".join(words)) is None:
+                words = words[:-1]
+            start, name = match.start(), " ".join(words)
+            end = start + len(name)
+        add(start, end, name)
+    for regex in (_ROUNDUP_RE, _IN_OPENING_RE, _PLACE_OWNER_RE):
+        for match in regex.finditer(text, ctx.body_start):
+            place = match.group("place")
+            if regex is _PLACE_OWNER_RE and not any(m.span_start == match.end() for m in ctx.mentions):
+                continue  # only "Place's Firstname Surname"
+            add(match.start("place"), match.end("place"), place)
     for regex in (_PLACE_COUNCILLOR_RE, _IN_PLACE_RE):
         for match in regex.finditer(text, ctx.body_start):
             place = re.sub(r"['’]s$", "", match.group("place"))
@@ -184,6 +201,11 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
             county = gaz.county(council)
             council = county or council
         return council.official_name, False
+    local = _paragraph_council(ctx, person, councils)
+    if local is not None:
+        if county_title and local.type != "CTY":
+            local = gaz.county(local) or local
+        return local.official_name, False
     if ward:
         ward_councils = gaz.councils_for_ward(ward)
         named = [c for c in ward_councils if any(c.gss == cm.council.gss for cm in councils)]
@@ -201,6 +223,20 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
                 return county.official_name, False
         return dominant.official_name, False
     return None, False
+
+
+def _paragraph_council(ctx: ArticleContext, person: int, councils: list[CouncilMention]) -> Council | None:
+    """In an article naming several councils, the one named in the paragraph where the person
+    is first named (nearest before the name, else after it)."""
+    if len({c.council.gss for c in councils}) < 2:
+        return None
+    first = ctx.sentence_at(ctx.people[person].mentions[0].span_start)
+    if first is None:
+        return None
+    inside = [c for c in councils if (s := ctx.sentence_at(c.start)) is not None and s.paragraph == first.paragraph]
+    if not inside or len({c.council.gss for c in inside}) > 1:
+        return None
+    return inside[0].council
 
 
 def _dominant_council(ctx: ArticleContext, councils: list[CouncilMention], person: int) -> Council | None:
@@ -298,7 +334,7 @@ def party_of(ctx: ArticleContext, person: int, before: int | None = None, allow_
                 return p.name
         left = masked[max(0, rel - 50) : rel]
         former = "" if allow_former else r"(?<!former\s)(?<!ex-)"
-        adj = re.search(rf"{former}({_P}+)\s+(?:[a-z-]+\s+){{0,2}}?(?:(?:county|borough|district|city|town|parish)\s+)?(?:councillor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|group\s+leader|leader|candidate|peer|mayor)?(?:\s+for\s+[^,.;]{{1,40}}?)?\s*,?\s*$", left, re.IGNORECASE)
+        adj = re.search(rf"{former}({_P}+)(?:['’]s)?\s+(?:[a-z-]+\s+){{0,2}}?(?:(?:county|borough|district|city|town|parish)\s+)?(?:councillor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|group\s+leader|leader|candidate|peer|mayor)?(?:\s+for\s+[^,.;]{{1,40}}?)?\s*,?\s*$", left, re.IGNORECASE)
         if adj:
             p = ctx.party_at(sentence.start + rel - len(left) + adj.start(1), sentence.start + rel - len(left) + adj.end(1))
             if p and p.name != "Independent":

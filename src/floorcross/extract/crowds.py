@@ -74,9 +74,15 @@ def might_name_members(text: str) -> bool:
     return bool(_openers().search(text))
 
 
+# Two full names in a row ("Jane Roe, John Doe and ...", "Jane Roe (Ward) and John Doe"): a list.
+_NAME_PAIR = re.compile(r"[A-Z][\w'’-]+\s+[A-Z][\w'’-]+(?:\s*\([^()]{0,40}\))?\s*(?:,\s*and|,|and|&)\s+"
+                        r"(?:[a-z]+\s+){0,2}[A-Z][\w'’-]+\s+[A-Z]")
+
+
 def member_list_sentences(sentences: list[Sentence], body_start: int) -> set[int]:
     """Indexes of the sentences that may name a group's members (for the NER windows)."""
-    wanted = {s.index for s in sentences if s.start >= body_start and might_name_members(s.text)}
+    wanted = {s.index for s in sentences if s.start >= body_start
+              and (might_name_members(s.text) or _NAME_PAIR.search(s.text))}
     for run in list_lines([s for s in sentences if s.start >= body_start]):
         wanted.update(s.index for s in run)
     return wanted
@@ -102,6 +108,28 @@ def member_lists(ctx: ArticleContext) -> list[MemberList]:
         if found.members:
             out.append(found)
     out += _line_lists(ctx)
+    return out
+
+
+def counted_lists(ctx: ArticleContext, counts: set[int]) -> list[MemberList]:
+    """Lists of exactly as many names as a group the article counts ("nine councillors ...",
+    then nine names in a row anywhere): the count says they are the group's members."""
+    from floorcross.extract.subjects import _runs
+
+    out: list[MemberList] = []
+    for sentence in ctx.sentences:
+        if sentence.start < ctx.body_start or ctx.in_quote(sentence.start, sentence.end):
+            continue
+        masked = ctx.mask(sentence)
+        if masked.count(PERSON_CHAR) == 0:
+            continue
+        for start, end in _runs(masked, 0):
+            people: list[int] = []
+            for m in ctx.mentions_in(sentence.start + start, sentence.start + end):
+                if m.person not in people:
+                    people.append(m.person)
+            if len(people) >= 3 and len(people) in counts:
+                out.append(MemberList(sentence, people))
     return out
 
 

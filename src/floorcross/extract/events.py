@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
-from floorcross.extract.crowds import member_lists
+from floorcross.extract.crowds import counted_lists, member_lists
 from floorcross.extract.segment import Sentence
 from floorcross.extract.subjects import Resolver, Subject
 from floorcross.extract.triggers import Atom, PartySlot, find_atoms
@@ -270,7 +270,7 @@ def _recalled(ctx: ArticleContext, c: Completion) -> bool:
     lead = c.atoms[0]
     around = ctx.text[max(lead.sentence.start, lead.start - 40) : min(lead.sentence.end, lead.end + 40)]
     return bool(re.search(r"\b(?:since|still|has\s+sat|have\s+sat|had\s+sat|has\s+been\s+sitting|had\s+been\s+sitting|"
-                          r"continues|continued|remains|remained|elected)\b", around, re.IGNORECASE))
+                          r"continues|continued|remains|remained|elected|always|already)\b", around, re.IGNORECASE))
 
 
 def _named_apart(ctx: ArticleContext, pending: list[tuple[list[Atom], Subject]],
@@ -285,7 +285,11 @@ def _named_apart(ctx: ArticleContext, pending: list[tuple[list[Atom], Subject]],
     out: list[RawEvent] = []
     completed: list[Completion] = []
     changes = [p for p in pending if not all(a.role in {"to_ind", "when"} for a in p[0])]
-    for found in member_lists(ctx):
+    lists = member_lists(ctx)
+    listed = {m for found in lists for m in found.members}
+    counts = {p[1].count for p in changes if p[1].count}
+    lists += [found for found in counted_lists(ctx, counts) if not set(found.members) & listed]
+    for found in lists:
         at = found.sentence.index
         size = len(found.members)
         for group, subject in pending:

@@ -92,6 +92,7 @@ class Person:
 
 # Words of _NOT_NAME_WORDS that are also common surnames ("Duncan Hall", "Peter Read"): a
 # name may end with one after a first name that is not itself a non-name word ("Town Hall").
+_FIRST_NAME_TOO = {"April", "May", "June", "August", "Dean", "Grace"}
 _SURNAME_TOO = {"Hall", "Street", "Lane", "Green", "Read", "Post", "Dean", "Bishop", "Chancellor"}
 
 
@@ -105,6 +106,9 @@ def _is_name_like(name: str) -> bool:
         if not (w[0].isupper() or w[0] in "ÀÁÂÄÉÈÍÓÖÚÜ"):
             return False
         bare = w.strip(".,'’")
+        if bare in _FIRST_NAME_TOO and i == 0 and len(words) >= 2 and words[1][:1].isupper() \
+                and words[1].strip(".,'’") not in _NOT_NAME_WORDS:
+            continue  # "June Salter", "April Jones": a month that is a first name
         if bare in _NOT_NAME_WORDS and not (bare in _SURNAME_TOO and i == len(words) - 1 and i > 0):
             return False
     return True

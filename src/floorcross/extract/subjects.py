@@ -50,8 +50,12 @@ def group_phrase_regex() -> re.Pattern[str]:
 
 
 _DEF_GROUP_RE = re.compile(
-    rf"(?<![\w-])(?:the|these|those)\s+(?:(?:remaining|rebel|two|three|four|five|six|seven|eight|nine|ten|{_P}+|[a-z-]+)\s+){{0,3}}"
-    r"(?:councillors|members|MPs|representatives|rebels|defectors|trio|pair|couple|duo|quartet)(?![\w-])",
+    rf"(?<![\w-])(?:(?:the|these|those)\s+(?:(?:remaining|rebel|two|three|four|five|six|seven|eight|nine|ten|{_P}+|[a-z-]+)\s+){{0,3}}"
+    r"(?:councillors|members|MPs|representatives|rebels|defectors|trio|pair|couple|duo|quartet)"
+    # "All three have ...", "The six were ...", "Both have": a counted group with no noun
+    r"|(?:all|the|these|those)\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"(?=\s+(?:have|has|had|were|are|was|will|would|now|also|all|each|then|later|,))"
+    r"|both(?=\s+(?:have|had|were|are|will|now|also|then|later)\b))(?![\w-])",
     re.IGNORECASE,
 )
 _INDEF_DESC_RE = re.compile(
@@ -131,10 +135,22 @@ class Resolver:
             return self._nominal(atom, masked, rs, re_)
         if atom.role in {"gain", "lose"}:
             return self._gained(atom, masked, rs, re_)
-        if atom.role == "act" and (self._active_party_agent(masked[:rs]) or self._active_verb(atom, masked, rs, re_)):
+        passive_from = atom.role == "act" and re.match(
+            rf"\s+(?:from|to)\s+(?:[\w'’-]+\s+){{0,3}}?(?:{_W}|(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b)",
+            masked[re_:], re.IGNORECASE) and re.search(r"\b(?:whip|membership)\b", atom.text, re.IGNORECASE)
+        if atom.role == "act" and (passive_from or self._active_party_agent(masked[:rs])
+                                   or self._active_verb(atom, masked, rs, re_)):
             right = self._people_right(atom, masked, re_)
             if right:
                 return Subject(right, "object")
+            # "suspended the whip from five councillors": past the whip to the group
+            skip = re.match(rf"\s*(?:the\s+(?:party\s+|{_P}+\s+)?whip\s+)?(?:from|to)?\s*", masked[re_:], re.IGNORECASE)
+            group = _group_re().match(masked, re_ + skip.end())
+            if group and not re.search(_W, group.group(0)):
+                # "Labour has suspended five councillors": named later, or never.
+                found = self._group_from_text(atom.sentence, group.group(0), group.start())
+                found.phrase = (atom.sentence.start + group.start(), atom.sentence.start + group.end())
+                return found
         return self._left(atom, masked, rs)
 
     def _gained(self, atom: Atom, masked: str, rs: int, re_: int) -> Subject:
@@ -253,12 +269,19 @@ class Resolver:
             word = left[start:end].lower()
             return self._pronoun(atom.sentence, masked, word, start)
         phrase = (atom.sentence.start + start, atom.sentence.start + end)
+        named_too = re.search(rf"({_W}+)\s*(?:,\s*and|,|and)\s*$", left[:start])
+        if kind == "group" and named_too and re.match(r"(?i)\S+\s+(?:more\s+)?others?\b", left[start:end]):
+            # "A and B and seven others left": the named ones, the others unnamed.
+            return Subject(self._run_at(atom.sentence, masked, named_too.start(1)), "person")
         if kind == "group":
             found = self._group(atom, left[start:end], start)
         elif kind == "defgroup":
-            found = self._recent_group(None, atom.sentence)
+            count = _phrase_count(left[start:end])
+            found = self._recent_group(count, atom.sentence)
+            if not found.people and count is not None:
+                found = self._recent_group(None, atom.sentence)
             if not found.people:
-                found = Subject(via="group", pending=True, count=_phrase_count(left[start:end]))
+                found = Subject(via="group", pending=True, count=count)
         elif kind in {"def", "indef"}:
             found = self._description(atom, left[start:end])
         else:
@@ -364,6 +387,11 @@ class Resolver:
         if members:
             self.groups.append((count, members))
             return Subject(members, "group", where)
+        if count is not None:
+            # "Cllrs A, B, C and D voted against the budget. All four have been suspended."
+            earlier = self._recent_group(count, sentence)
+            if earlier.people:
+                return earlier
         return Subject(via="group", pending=True, count=count)
 
     def _recent_group(self, count: int | None, before: Sentence | None = None) -> Subject:
@@ -404,8 +432,8 @@ class Resolver:
                 people = self._run_people(s, masked, run)
                 elected = len(people) >= 2 or any(_council_title(m.title) for m in mentions) \
                     or self._council_descriptor(masked, run[0])
-                if not elected or re.match(r"['’]s?\b", masked[run[1]:]):
-                    continue
+                if not elected or re.match(r"['’]s?\b", masked[run[1]:]) or self._is_speaker_only(masked, run[1]):
+                    continue  # "leader Marion Tebbit said the departures of A, B and C": a speaker
                 for p in people:
                     if p not in members:
                         members.append(p)

@@ -125,7 +125,8 @@ _STEMS = (
     r"tears", r"cut", r"cancel\w*", r"terminat\w*", r"ended", r"ends", r"revok\w*", r"rescind\w*",
     r"remain\w*", r"serv\w*", r"sit", r"sits", r"sitting", r"continu\w*", r"stay\w*", r"represent\w*",
     r"stand", r"standing", r"allowed", r"let", r"won", r"wins", r"winning", r"stripped", r"lost",
-    r"lose", r"loses", r"losing", r"changed",
+    r"lose", r"loses", r"losing", r"changed", r"turned", r"recruit\w*", r"gain\w*", r"poach\w*",
+    r"cross", r"crosses", r"crossing", r"creat\w*", r"establish\w*", r"welcom\w*", r"snapped",
 )
 
 

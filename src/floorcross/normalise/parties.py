@@ -113,7 +113,9 @@ def _tables() -> _PartyTables:
     alias_re = re.compile(rf"(?:{_alias_alternation(aliases)})(?![\w-])")
     context_re = re.compile(
         rf"(?<![\w'’-])(?P<alias>{_alias_pattern(context_aliases)})(?=\s+{_POLITICAL_NOUNS}\b)"
-        rf"|\b(?:to|from|left|join|joined|joins|quit|quits|leave|leaves|for)\s+(?P<alias2>{_alias_pattern(context_aliases)})(?![\w'’-])(?!\s+(?-i:[A-Z]))",
+        rf"|\b(?:to|from|left|join|joined|joins|quit|quits|leave|leaves|for)\s+(?P<alias2>{_alias_pattern(context_aliases)})(?![\w'’-])(?!\s+(?-i:[A-Z]))"
+        # "a former Green,", "an ex-Green who ...": the party word as a person's description
+        rf"|\b(?:former|ex|a|an)[\s-]+(?P<alias3>{_alias_pattern(context_aliases)})(?![\w'’-])(?=\s*[,.;)]|\s+(?:and|who|but)\b)",
         re.IGNORECASE,
     )
     heads = sorted(data["local_group_heads"], key=len, reverse=True)
@@ -182,16 +184,71 @@ def _place_prefix(words: list[str]) -> bool:
     return gaz.council_by_name(phrase) is not None or bool(gaz.councils_for_ward(phrase))
 
 
+_GROUP_WORD = r"[A-Z][\w'’&.-]*"
+_GROUP_NAME = rf"(?P<name>{_GROUP_WORD}(?:[ \t]+(?:of|for|and|&|{_GROUP_WORD}))*?[ \t]+{_GROUP_WORD})"
+
+
+@cache
+def _discovery_res() -> tuple[re.Pattern[str], ...]:
+    data = parties_data()
+    contexts = "|".join(re.escape(w) for w in data["local_group_contexts"])
+    return (
+        re.compile(rf"(?<![\w'’&.-]){_GROUP_NAME}(?=[ \t]+(?:{contexts})\b)"),
+        re.compile(rf"\bon\s+(?:a|an|the)\s+{_GROUP_NAME}\s+ticket\b"),
+        re.compile(rf"(?<![\w'’&.-]){_GROUP_NAME}\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?lost\s+(?:\w+\s+){{0,2}}?(?:councillors?|members?)\b"),
+        re.compile(rf"\b(?:party|group),\s+(?:the\s+)?{_GROUP_NAME}(?=\s*(?:[,.;)]|\s+and\b))"),
+    )
+
+
+def discover_local_groups(text: str) -> frozenset[str]:
+    """Names of local groups an article gives in its own words (see ``local_group_contexts`` in
+    parties.yaml), so that every other place it names them is a party mention too."""
+    if not any(w in text for w in ("ticket", "lost", "party,", "group,")) and not re.search(
+            r"[A-Z]\w+ [A-Z]\w+ (?:councillor|member|leader|group|candidate|cllr|spokes|whip|colleague|administration)", text):
+        return frozenset()
+    tables = _tables()
+    stop = frozenset(parties_data()["not_group_words"])
+    heads = frozenset(parties_data()["local_group_words"])
+    numbers = number_words()
+    found: set[str] = set()
+    for regex in _discovery_res():
+        for match in regex.finditer(text):
+            name = match.group("name")
+            words = name.split()
+            while words and (words[0] in stop or words[0].lower() in numbers):
+                words = words[1:]
+            if len(words) < 2 or any(w.strip(",.") in stop for w in words):
+                continue
+            if not any(w.strip(",.") in heads for w in words):
+                continue
+            name = " ".join(words)
+            if tables.alias_re.search(name) or _key(name) in tables.not_parties or _place_prefix(words):
+                continue
+            if any(_place_prefix(words[:i]) for i in range(1, len(words))) and \
+                    canonical_party(" ".join(words[1:])) in _canonical_names():
+                continue
+            found.add(name)
+    return frozenset(found)
+
+
 _EX_PREFIX = re.compile(r"(?<![\w-])(?i:ex)-(?=[A-Z])")
 
 
-def find_parties(text: str, start: int = 0, end: int | None = None) -> list[PartyMention]:
-    """Every party mention in ``text[start:end]``, longest first where they overlap."""
+def find_parties(text: str, start: int = 0, end: int | None = None,
+                 known_groups: frozenset[str] = frozenset()) -> list[PartyMention]:
+    """Every party mention in ``text[start:end]``, longest first where they overlap.
+
+    ``known_groups``: local group names found elsewhere in the article
+    (:func:`discover_local_groups`), matched wherever they occur."""
     end = len(text) if end is None else end
     tables = _tables()
     segment = text[start:end]
     lowered = segment.lower()
     found: list[PartyMention] = []
+    for name in known_groups:
+        for match in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", segment):
+            s, e = match.start() + start, match.end() + start
+            found.append(PartyMention(s, e, text[s:e], name, local=True))
     # Three of the four patterns run only over text holding a word every match contains.
     quoted = "group" in lowered or "party" in lowered
     for match in tables.quoted_group_re.finditer(segment) if quoted else ():
@@ -211,7 +268,7 @@ def find_parties(text: str, start: int = 0, end: int | None = None) -> list[Part
             found.append(PartyMention(s, e, text[s:e], name))
     context = tables.context_words is None or any(w in lowered for w in tables.context_words)
     for match in tables.context_re.finditer(segment) if context else ():
-        group = "alias" if match.group("alias") else "alias2"
+        group = "alias" if match.group("alias") else "alias2" if match.group("alias2") else "alias3"
         s, e = match.start(group) + start, match.end(group) + start
         if _inside_place_name(text, s, e, start):
             continue  # "Heald Green ward", "a Bethnal Green councillor": a place, not the party
