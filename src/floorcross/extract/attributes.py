@@ -32,7 +32,7 @@ _ROUNDUP_RE = re.compile(rf"(?m)^(?P<place>{_CAP}(?:\s+(?:and\s+|upon\s+|on\s+)?
 # "In Gosport, ...", "Over in Dudley, ...", "South Lanarkshire's Poppy Corbett": a round-up's place
 # before its item, a place that owns a person.
 _IN_OPENING_RE = re.compile(
-    rf"(?m)(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s))(?:(?:Over|Meanwhile|Elsewhere|And|But),?\s+)?(?:in|In)\s+"
+    rf"(?m)(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s))(?:(?:Over|Meanwhile|Elsewhere|And|But|Nearby|Across\s+the\s+(?:border|county|river|district|city)),?\s+)?(?:in|In)\s+"
     rf"(?P<place>{_CAP}(?:\s+(?:and\s+|upon\s+|on\s+|under\s+)?{_CAP}){{0,3}}),\s")
 _PLACE_OWNER_RE = re.compile(rf"(?P<place>{_CAP}(?:\s+(?:and\s+|upon\s+|on\s+)?{_CAP}){{0,3}})['’]s\s+(?=[A-Z])")
 _IN_PLACE_RE = re.compile(
@@ -118,7 +118,19 @@ def find_councils(ctx: ArticleContext) -> list[CouncilMention]:
     for party in ctx.parties:
         if party.place:
             add(party.start, party.start + len(party.place), party.place)
+    # Town, parish and community councils are not in the gazetteer: kept as the text names them.
+    for match in _LOCAL_COUNCIL_RE.finditer(text, ctx.body_start):
+        if not any(match.start() < e and match.end() > s for s, e in taken) and gaz.council_by_name(match.group(0)) is None:
+            name = re.sub(r"\s+", " ", match.group(0))
+            found.append(CouncilMention(match.start(), match.end(), Council(
+                gss=f"text:{name.lower()}", code="", official_name=name, nice_name=name, type="PAR",
+                nation="", region="", county_gss=None, current=True, replaced_by=None)))
+            taken.append((match.start(), match.end()))
     return sorted(found, key=lambda c: c.start)
+
+
+_LOCAL_COUNCIL_RE = re.compile(
+    rf"(?<![\w-]){_CAP}(?:\s+(?:and\s+|upon\s+|on\s+|le\s+|&\s+)?{_CAP}){{0,4}}\s+(?:Town|Parish|Community)\s+Council(?![\w-])")
 
 
 def office_of(ctx: ArticleContext, person: int, sentences: list[int], group_noun: str | None) -> str:
@@ -195,6 +207,8 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
                 if best is None or distance < best[0]:
                     best = (distance, c.council)
     county_title = any(m.title and m.title.lower().startswith("county") for m in mentions)
+    if best is not None and best[1].gss.startswith("text:") and any(not c.council.gss.startswith("text:") for c in councils):
+        best = None  # a town or parish council only when the text names no principal council
     if best is not None and best[0] < 220:
         council = best[1]
         if county_title and council.type != "CTY":

@@ -12,7 +12,7 @@ import re
 from functools import cache
 
 from floorcross.extract.attributes import CouncilMention
-from floorcross.extract.context import PARTY_CHAR, ArticleContext
+from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
 from floorcross.fastre import by_first_char
 from floorcross.normalise.parties import PartyMention, number_words
 from floorcross.records import CompositionStatement, Evidence
@@ -64,7 +64,9 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         # "four Conservatives", "29 Labour councillors", "10 for the Lib Dems", "one each for the Greens and Conservatives"
         rf"(?<![\d.,£$])(?P<n>{n})\s+(?:each\s+)?for\s+(?:the\s+)?(?P<party>{_P}+)(?:\s+and\s+(?:the\s+)?(?P<party2>{_P}+))?(?!{_P})",
         (
-            rf"(?<![\d.,£$])(?P<n>{n})\s+(?:sitting\s+|serving\s+|current\s+)?{party}(?:\s+{_SEATS})?+(?!\s*(?:%|per\s*cent|votes))"
+            rf"(?<![\d.,£$])(?<!\bof\s)(?P<n>{n})\s+(?:sitting\s+|serving\s+|current\s+)?{party}(?:\s+{_SEATS})?+(?!\s*(?:%|per\s*cent|votes))"
+            # "Two Labour councillors who ...", "six Green councillors walked out": people, not a count
+            rf"(?!\s*,?\s+(?:who|which|that|have|has|had|were|was|will|would|could|walked|voted|said|say|also|all|across)\b)"
             rf"(?![^.;]{{0,40}}\b(?:have|has|had)\s+(?:now\s+|all\s+)?(?:quit|resigned|defected|joined|left|been|formed|walked|switched|crossed))"
             rf"(?!\s+(?:quit|resign|defect|join|leave|left|walk|switch|cross|form)\w*)"
         ),
@@ -82,7 +84,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
 _EXCLUDE = re.compile(
     r"\b(?:cabinet|coalition|would|could|might|if|likely|expected|to\s+start\s+with|had\s+\d|were\s+only|"
     r"MPs?|votes?|vote\s+share|poll|polls|polling|per\s*cent|%|by-election|candidates?|"
-    r"target|needs?|needed|up\s+from\s+\w+\s+at\s+the|mailing|members\s+of\s+the\s+public|"
+    r"target|needs?|needed|up\s+from\s+\w+\s+at\s+the|mailing|members\s+of\s+the\s+public|contests?|region|regions|nationally|nationwide|"
     r"since\s+\d{4}|in\s+\d{4}|over\s+\d|more\s+than\s+\d|people|residents|jobs|homes|committee|panel|board)\b",
     re.IGNORECASE,
 )
@@ -153,14 +155,14 @@ def find_composition(ctx: ArticleContext, councils: list[CouncilMention],
 
     ``default_council`` (the council of the article's changes) is used when no council is named.
     """
-    found: dict[str, CompositionStatement] = {}
+    found: dict[tuple[str | None, str], CompositionStatement] = {}
     for sentence in ctx.sentences:
         if sentence.start < ctx.body_start:
             continue
         masked = ctx.mask(sentence)
         if PARTY_CHAR not in masked or not re.search(rf"\d|{_num()}", masked, re.IGNORECASE):
             continue
-        if _EXCLUDE.search(masked) or not _CONTEXT.search(sentence.text):
+        if _EXCLUDE.search(masked) or not _CONTEXT.search(sentence.text) or _GROUP_MAKEUP.search(masked):
             continue
         for regex in _patterns():
             for match in regex.finditer(masked):
@@ -174,17 +176,131 @@ def find_composition(ctx: ArticleContext, councils: list[CouncilMention],
                     party = ctx.party_at(sentence.start + s, sentence.start + e)
                     if party is None or _ambiguous_independent(party):
                         continue
-                    if party.name in found:
+                    council = _council_for(ctx, sentence.start, councils) or default_council
+                    if (council, party.name) in found:
                         continue
-                    found[party.name] = CompositionStatement(
-                        council=_council_for(ctx, sentence.start, councils) or default_council,
+                    found[(council, party.name)] = CompositionStatement(
+                        council=council,
                         party=party.name,
                         seats=seats,
                         date=ctx.published,
                         evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],
                     )
         _pronoun_counts(ctx, sentence, masked, councils, found, default_council)
+        for party, seats in _clause_counts(ctx, sentence, masked):
+            council = _council_for(ctx, sentence.start, councils) or default_council
+            if (council, party.name) not in found:
+                found[(council, party.name)] = CompositionStatement(
+                    council=council, party=party.name,
+                    seats=seats, date=ctx.published,
+                    evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
+    for party, seats, lead in _table_counts(ctx):
+        council = _council_for(ctx, lead.start, councils) or default_council
+        if (council, party.name) not in found:
+            found[(council, party.name)] = CompositionStatement(
+                council=council, party=party.name,
+                seats=seats, date=ctx.published,
+                evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
     return list(found.values())
+
+
+@cache
+def _cue_re() -> re.Pattern[str]:
+    from floorcross.resources import lexicon
+
+    return re.compile(rf"\b(?:{'|'.join(lexicon()['composition_cues'])})", re.IGNORECASE)
+
+
+# "The group, comprising two X and two Y": a group's own make-up, not the council's.
+_GROUP_MAKEUP = re.compile(r"\b(?:group|alliance|coalition|administration)\b[^.;]{0,60}?\b(?:compris\w*|made\s+up\s+of|consist\w*|formed\s+(?:of|from))\b", re.IGNORECASE)
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:–—]|\s-\s|\band\b|\bwhile\b|\bwith\b|\bafter\b|\bahead\s+of\b)\s*")
+_NOT_A_COUNT_AFTER = re.compile(r"\s*(?:%|per\s*cent|votes?|years?|months?|weeks?|days?|pounds?|£|st|nd|rd|th\b|[.,]\d"
+                                r"|(?:fewer|more|less|short|behind|ahead|than|times)\b)", re.IGNORECASE)
+
+
+def _clause_counts(ctx: ArticleContext, sentence, masked: str) -> list[tuple[PartyMention, int]]:
+    """In a sentence that states the council's make-up (``composition_cues``), every clause
+    that pairs one party with one number: "19 Conservatives", "11 from the East Devon
+    Alliance", "five seats held by the Liberal Democrats", "Labour's 29", "the SNP now have
+    seven". A clause with two numbers or two parties says nothing for certain."""
+    if not _cue_re().search(masked) or _EXCLUDE.search(masked) or _GROUP_MAKEUP.search(masked):
+        return []
+    n = _num()
+    out: list[tuple[PartyMention, int]] = []
+    carry: PartyMention | None = None
+    pos = 0
+    pieces = []
+    for cut in _CLAUSE_SPLIT.finditer(masked):
+        pieces.append((pos, cut.start()))
+        pos = cut.end()
+    pieces.append((pos, len(masked)))
+    for lo, hi in pieces:
+        clause = masked[lo:hi]
+        parties = list(re.finditer(rf"{_P}+", clause))
+        numbers = [m for m in re.finditer(rf"(?<![\w£$.,-])(?P<n>{n})(?![\w-])", clause, re.IGNORECASE)
+                   if not _NOT_A_COUNT_AFTER.match(clause, m.end())
+                   and not re.search(rf"(?:\b(?:from|than|by|over|in|one\s+of)|(?:\d|{n})\s+(?:seats?\s+)?(?:of|out\s+of)(?:\s+the)?(?:\s+\w+['’]s)?)\s*$",
+                                     clause[: m.start()], re.IGNORECASE)]
+        if not parties and len(numbers) == 1 and carry is not None:
+            # "Labour follows next, with 15 councillors": the party of the clause before
+            party, carry = carry, None
+            seats = _value(numbers[0].group("n"))
+            if seats is not None and seats <= 200:
+                out.append((party, seats))
+            continue
+        if not parties and len(numbers) == 1 and re.search(r"\b(?:the\s+party|the\s+group|they)\b", clause, re.IGNORECASE):
+            from floorcross.extract.events import antecedent_party
+
+            name = antecedent_party(ctx, sentence.start + lo, exclude_independent=True)
+            prior = [p for p in ctx.parties if p.name == name and p.end <= sentence.start + lo]
+            seats = _value(numbers[0].group("n"))
+            if prior and seats is not None and seats <= 200:
+                out.append((prior[-1], seats))
+            continue
+        if len(parties) == 1 and not numbers:
+            carry = ctx.party_at(sentence.start + lo + parties[0].start(), sentence.start + lo + parties[0].end())
+            continue
+        if len(parties) != 1 or len(numbers) != 1:
+            continue
+        carry = None
+        number, party_run = numbers[0], parties[0]
+        gap = clause[number.end() : party_run.start()] if number.end() <= party_run.start() \
+            else clause[party_run.end() : number.start()]
+        if len(gap) > 40 or PERSON_CHAR in gap:
+            continue
+        seats = _value(number.group("n"))
+        party = ctx.party_at(sentence.start + lo + party_run.start(), sentence.start + lo + party_run.end())
+        if seats is None or seats > 200 or party is None:
+            continue
+        out.append((party, seats))
+    return out
+
+
+_TABLE_LINE = re.compile(rf"^[\W_]*(?P<party>{_P}+)(?:\s+(?:group|party|members?|councillors?))?\s*[:–—-]?\s*(?P<n>\d{{1,3}})(?:\s*\([+−–-]?\d+\))?\s*[,.;]?\s*$"
+                         rf"|^[\W_]*(?P<n2>\d{{1,3}})\s+(?P<party2>{_P}+)(?:\s+(?:group|party|members?|councillors?))?\s*[,.;]?\s*$",
+                         re.IGNORECASE)
+
+
+def _table_counts(ctx: ArticleContext) -> list[tuple[PartyMention, int, object]]:
+    """A table of counts after a line that ends with a colon ("... as follows:" then "Plaid
+    Cymru 38 (+2)", "Labour 17 (-5)", one per line)."""
+    from floorcross.extract.crowds import list_lines
+
+    out = []
+    body = [s for s in ctx.sentences if s.start >= ctx.body_start]
+    for lead, *lines in list_lines(body):
+        if not (_cue_re().search(lead.text) or re.search(r"\b(?:seats|councillors|group|groups|council)\b", lead.text, re.IGNORECASE)):
+            continue
+        for line in lines:
+            match = _TABLE_LINE.match(ctx.mask(line))
+            if not match:
+                continue
+            group = "party" if match.group("party") else "party2"
+            number = match.group("n") or match.group("n2")
+            party = ctx.party_at(line.start + match.start(group), line.start + match.end(group))
+            if party is not None:
+                out.append((party, int(number), lead))
+    return out
 
 
 def _ambiguous_independent(party: PartyMention) -> bool:
@@ -198,13 +314,14 @@ def _pronoun_counts(ctx: ArticleContext, sentence, masked: str, councils, found:
     if not match:
         return
     prior = [p for p in ctx.parties if p.end <= sentence.start and p.local]
-    if not prior or prior[-1].name in found:
+    council = _council_for(ctx, sentence.start, councils) or default_council
+    if not prior or (council, prior[-1].name) in found:
         return
     seats = _value(match.group("n"))
     if seats is None:
         return
-    found[prior[-1].name] = CompositionStatement(
-        council=_council_for(ctx, sentence.start, councils) or default_council, party=prior[-1].name, seats=seats,
+    found[(council, prior[-1].name)] = CompositionStatement(
+        council=council, party=prior[-1].name, seats=seats,
         date=ctx.published, evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
 
 

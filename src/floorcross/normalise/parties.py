@@ -354,9 +354,13 @@ def _local_mention(text: str, s: int, e: int, tables: _PartyTables) -> PartyMent
     # "Luton Labour", "Hounslow Labour Group": a place in front of a national party.
     for i in range(1, len(words)):
         canon = canonical_party(" ".join(words[i:]))
+        if canon == "Alliance" and words[i:] == ["Alliance"]:
+            break  # "East Devon Alliance": a local group, not Northern Ireland's Alliance Party
         if canon in _canonical_names() and canon != "Independent" and _place_prefix(words[:i]):
             return PartyMention(s, e, surface, canon, local=False, place=" ".join(words[:i]))
     canon = canonical_party(surface)
+    if canon == "Alliance" and words[-1] == "Alliance" and len(words) > 1:
+        return PartyMention(s, e, surface, " ".join(words).translate(_APOSTROPHES), local=True)
     if canon == "Independent" and words[-1] == "Group":
         # "the Independent Group" is a council group of its own, not just "independent".
         return PartyMention(s, e, surface, " ".join(words).translate(_APOSTROPHES), local=True)
