@@ -461,7 +461,7 @@ def build_events(ctx: ArticleContext, changes: list[Change], councils: list[Coun
             group_noun = next((_group_noun(r) for c in changes if c.person == person for r in c.raws if r.via == "group"), None)
             office = office_of(ctx, person, sentences, group_noun)
             ward = ward_of(ctx, person, list({c.council.gss: c.council for c in councils}.values()))
-            council, inferred = council_of(ctx, person, councils, ward, office)
+            council, inferred = council_of(ctx, person, councils, ward, office, sentences)
             role = role_of(ctx, person)
             cache[person] = (office, council, inferred, ward, role)
         office, council, inferred, ward, role = cache[person]

@@ -181,7 +181,7 @@ def _office_word(word: str) -> str | None:
 
 
 def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention], ward: str | None,
-               office: str) -> tuple[str | None, bool]:
+               office: str, change_sentences: list[int] = ()) -> tuple[str | None, bool]:
     """The person's council (official name) and whether it was inferred from the ward."""
     if office in {"mp", "msp", "ms", "mla", "mep", "peer", "other"}:
         return None, False
@@ -215,7 +215,7 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
             county = gaz.county(council)
             council = county or council
         return council.official_name, False
-    local = _paragraph_council(ctx, person, councils)
+    local = _change_council(ctx, change_sentences, councils) or _paragraph_council(ctx, person, councils)
     if local is not None:
         if county_title and local.type != "CTY":
             local = gaz.county(local) or local
@@ -239,6 +239,19 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
     return None, False
 
 
+def _change_council(ctx: ArticleContext, sentences: list[int], councils: list[CouncilMention]) -> Council | None:
+    """The council named in the sentence that states the person's change ("Six councillors have
+    quit Labour on Bolton Council ... These councillors are A, B, ..."), when only one is."""
+    if len({c.council.gss for c in councils}) < 2:
+        return None
+    for index in sentences:
+        sentence = ctx.sentences[index]
+        inside = {c.council.gss: c.council for c in councils if sentence.start <= c.start < sentence.end}
+        if len(inside) == 1:
+            return next(iter(inside.values()))
+    return None
+
+
 def _paragraph_council(ctx: ArticleContext, person: int, councils: list[CouncilMention]) -> Council | None:
     """In an article naming several councils, the one named in the paragraph where the person
     is first named (nearest before the name, else after it)."""
@@ -254,16 +267,18 @@ def _paragraph_council(ctx: ArticleContext, person: int, councils: list[CouncilM
 
 
 def _dominant_council(ctx: ArticleContext, councils: list[CouncilMention], person: int) -> Council | None:
-    """The council the article is about: the only one named, or the one named before the person."""
+    """The council the article is about: the only one named, or the first named before the person."""
     if not councils:
         return None
     distinct = {c.council.gss: c.council for c in councils}
     if len(distinct) == 1:
         return next(iter(distinct.values()))
+    # The council a story names first is the one it is about; a council named later, even
+    # just before the person ("... as happened on X Council last year"), is context.
     first = ctx.people[person].mentions[0].span_start
     before = [c for c in councils if c.start <= first]
     if before:
-        return before[-1].council
+        return before[0].council
     counts: dict[str, int] = {}
     for c in councils:
         counts[c.council.gss] = counts.get(c.council.gss, 0) + 1
