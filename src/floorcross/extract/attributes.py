@@ -186,6 +186,9 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
     if office in {"mp", "msp", "ms", "mla", "mep", "peer", "other"}:
         return None, False
     gaz = gazetteer()
+    if any(not c.council.gss.startswith("text:") for c in councils):
+        # A town or parish council only when the text names no principal council.
+        councils = [c for c in councils if not c.council.gss.startswith("text:")]
     mentions = ctx.people[person].mentions
     best: tuple[int, Council] | None = None
     for span_start, _ in ctx.spans_of(person):
@@ -207,8 +210,6 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
                 if best is None or distance < best[0]:
                     best = (distance, c.council)
     county_title = any(m.title and m.title.lower().startswith("county") for m in mentions)
-    if best is not None and best[1].gss.startswith("text:") and any(not c.council.gss.startswith("text:") for c in councils):
-        best = None  # a town or parish council only when the text names no principal council
     if best is not None and best[0] < 220:
         council = best[1]
         if county_title and council.type != "CTY":
