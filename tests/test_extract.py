@@ -29,8 +29,6 @@ KNOWN_GAPS: dict[str, str] = {
     "f005_whip_removed_this_morning": "a role is read per person, not per change: the 2020 "
     "suspension is given the role held today",
     "f009_mp_defects_to_reform_on_4_may": "'parliamentary private secretary' is not among the roles",
-    "f035_readmitted_after_expulsion_last_month": "'had her membership restored last month' beside "
-    "'has been readmitted' is taken for an earlier chapter, so the readmission comes out as background",
 }
 
 

@@ -47,9 +47,13 @@ DEFECTION = (
 
 def test_vocabulary_comes_from_the_rules() -> None:
     words = vocabulary()
-    for cue in ("defect", "suspend", "expel", "readmit", "reinstate", "quit", "resign",
-                "join", "whip"):
+    for cue in ("defect", "suspend", "expel", "readmit", "reinstate", "quit", "resign", "join"):
         assert any(w.startswith(cue) for w in words["triggers"]), cue
+    # Whip patterns are found by whichever of their needed words is rarest in the rules ("whip",
+    # or the verb beside it): each whip phrase passes.
+    for phrase in ("Cllr Ann Pike has had the Labour whip restored.", "Cllr Ann Pike lost the party whip.",
+                   "The whip was withdrawn from Cllr Ann Pike of the Labour group."):
+        assert prefilter().passes(phrase), phrase
     for office in ("councillor", "cllr", "mayor", "MP", "MSP", "peer"):
         assert office in words["offices"], office
     # Roles that only complete another change ("sits as an independent") add no words.

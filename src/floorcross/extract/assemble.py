@@ -298,11 +298,14 @@ def _backfill_returns(items: list[Change]) -> None:
 def _precedes(a: Change, b: Change, published: str | None = None) -> bool:
     """Whether change ``a`` is an earlier chapter of the story whose news is ``b``.
 
-    A suspension before a readmission or expulsion always is; a suspension before a
+    A suspension before a readmission or expulsion always is, and so is an expulsion before a
+    readmission; a suspension before a
     resignation is, unless it happened within the fortnight before publication (then both are news).
     """
     if a.kind == "suspension" and b.kind in {"readmission", "expulsion"}:
         return True
+    if a.kind == "expulsion" and b.kind == "readmission":
+        return True  # the expulsion a readmission ends
     if a.kind == "suspension" and b.kind == "defection":
         if a.date and published and date_precision(a.date) == 3 and \
                 0 <= (date.fromisoformat(published) - date.fromisoformat(a.date)).days <= 14:

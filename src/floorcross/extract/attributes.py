@@ -153,6 +153,9 @@ def office_of(ctx: ArticleContext, person: int, sentences: list[int], group_noun
             office = _office_word(office_before.group(1))
             if office:
                 return office
+        who = re.match(r",\s+who\s+[^.;,]{0,50}?\b(MPs?|MSPs?|MLAs?|MEPs?)\b", after)
+        if who:  # "Smith, who now sits as an independent MP"
+            return _office_word(who.group(1)) or "mp"
         near = re.search(r"(?:^|[\s,(])((?:[\w'’-]+\s+){0,3}?)([\w'’-]+)\s*$", before)
         lead = re.match(r"\s*(?:,\s+(?:the|a|an)\s+(?:[\w'’-]+\s+){0,4}?([\w'’-]+(?:\s+for\b)?)|\s+(MP|MSP|MLA|MEP|AM|MS)\b|\s+(?:has|had)\s+(?:become|been)\s+(?:the|a)\s+(?:[\w'’-]+\s+){0,3}?(MP|MSP|MLA|MEP)\b)", after)
         for word in ([lead.group(1), lead.group(2), lead.group(3)] if lead else []) + ([near.group(2)] if near else []):
@@ -169,7 +172,13 @@ def office_of(ctx: ArticleContext, person: int, sentences: list[int], group_noun
         sent = ctx.sentences[index].text
         if re.search(r"\bMPs?\b", sent) and not re.search(r"council", sent, re.IGNORECASE):
             return "mp"
+    if _ABOUT_PARLIAMENT.search(text) and not _ABOUT_COUNCILS.search(text):
+        return "mp"  # a story about MPs that never speaks of a council
     return "councillor"
+
+
+_ABOUT_PARLIAMENT = re.compile(r"\bMPs?\b|\bHouse of Commons\b|\bWestminster\b")
+_ABOUT_COUNCILS = re.compile(r"council|\bcllrs?\b|\bcouns?\b|\bward\b", re.IGNORECASE)
 
 
 def _office_word(word: str) -> str | None:

@@ -215,7 +215,10 @@ def _cue_re() -> re.Pattern[str]:
 _GROUP_MAKEUP = re.compile(r"\b(?:group|alliance|coalition|administration)\b[^.;]{0,60}?\b(?:compris\w*|made\s+up\s+of|consist\w*|formed\s+(?:of|from))\b", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:–—]|\s-\s|\band\b|\bwhile\b|\bwith\b|\bafter\b|\bahead\s+of\b)\s*")
 _NOT_A_COUNT_AFTER = re.compile(r"\s*(?:%|per\s*cent|votes?|years?|months?|weeks?|days?|pounds?|£|st|nd|rd|th\b|[.,]\d"
-                                r"|(?:fewer|more|less|short|behind|ahead|than|times)\b)", re.IGNORECASE)
+                                r"|(?:fewer|more|less|short|behind|ahead|than|times)\b"
+                                # "as two leave the group", "three Labour councillors quit": people moving, not seats
+                                r"|(?:\s*\S+){0,3}?\s+(?:(?:have|has|had|will|who)\s+)?(?:leave|leaves|left|quit|quits|defect\w*|join\w*|"
+                                r"resign\w*|walk\w*|switch\w*|cross\w*|split\w*|broke|break\w*|form\w*)\b)", re.IGNORECASE)
 
 
 def _clause_counts(ctx: ArticleContext, sentence, masked: str) -> list[tuple[PartyMention, int]]:

@@ -63,7 +63,9 @@ def _joiner() -> re.Pattern[str]:
 
 # Words a description of members may hold before their names ("ex-Liberal Democrat group
 # members", "Cllrs", "fellow councillor"); a verb or a clause boundary ends it.
-_DESCRIPTION = re.compile(rf"(?:(?:[a-z][\w'’-]*|{_P}+|[A-Z][a-z]+s?\.?|[A-Z][\w'’-]*),?\s+){{0,7}}?(?={_W})")
+_DESCRIPTION = re.compile(
+    rf"(?:(?!(?:have|has|had|was|were|is|are|will|would|said|says|over|after|before|because|when|since|"
+    rf"following|amid|despite|than)\b)(?:[a-z][\w'’-]*|{_P}+|[A-Z][a-z]+s?\.?|[A-Z][\w'’-]*),?\s+){{0,7}}?(?={_W})")
 _FORMER = re.compile(r"\b(?:former|ex|ex-|previously|formerly|erstwhile|one-time|onetime)\b[\s-]*$",
                      re.IGNORECASE)
 _BRACKET_PARTY = re.compile(rf"^\s*(?:\(\s*(?:both|all|each)?\s*(?:an?\s+)?({_P}+)[^()]{{0,20}}\)|,\s*(?:both|all)\s+(?:an?\s+)?({_P}+))")
@@ -202,6 +204,8 @@ def _list_from(ctx: ArticleContext, sentence: Sentence, masked: str, pos: int) -
         if not spans or spans[0][0] != 0:
             return found
         end = start + spans[0][1]
+        if re.match(r"['’]s?\b", masked[end:end + 2]):
+            return found  # "over Tom Brown's stance": a possessor, not a member
         for s, e in spans[1:]:
             gap = masked[end : start + s]
             if not _list_gap(gap) or _BRACKET_PARTY.match(gap):

@@ -225,6 +225,7 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
         resolver.note_sentence(sentence)
     named, completed = _named_apart(ctx, pending, events, order)
     events += named
+    _groups_named_later(ctx, pending, events)
     completions += completed
     _parties_from_lists(ctx, events)
     events += _lone_completions(ctx, completions, events, order + len(events))
@@ -319,6 +320,42 @@ def _named_apart(ctx: ArticleContext, pending: list[tuple[list[Atom], Subject]],
                     raw.from_party, raw.explicit_from = left.name, True
                 out.append(raw)
     return out, completed
+
+
+def _groups_named_later(ctx: ArticleContext, pending: list[tuple[list[Atom], Subject]],
+                        events: list[RawEvent]) -> None:
+    """"Two councillors have quit the X group to form Y. ... the councillors for Z, A and B, had
+    left the group.": a counted group whose change no member list took, and a later sentence
+    (within three) that moves exactly that many named people the same way without saying where
+    to: those people are the group, and they went where the group went."""
+    taken = {id(a) for e in events for a in e.atoms}
+    for group, subject in pending:
+        lead = group[0]
+        if subject.count is None or any(id(a) in taken for a in group):
+            continue
+        if all(a.role in {"to_ind", "when"} for a in group):
+            continue
+        to_slot = next((a.to_slot for a in reversed(group) if a.to_slot), None)
+        to_party = _slot_party(ctx, to_slot, group[-1]) if to_slot is not None else None
+        from_slot = next((a.from_slot for a in group if a.from_slot), None)
+        from_party = _slot_party(ctx, from_slot, lead) if from_slot is not None else None
+        if to_party is None or to_party == from_party:
+            continue
+        by_sentence: dict[int, list[RawEvent]] = {}
+        for e in events:
+            index = e.first.sentence.index
+            if e.kind == lead.kind and lead.sentence.index < index <= lead.sentence.index + 3 \
+                    and not e.explicit_to and e.to_party in (None, "Independent") \
+                    and (e.from_party is None or from_party is None or e.from_party == from_party):
+                by_sentence.setdefault(index, []).append(e)
+        for index in sorted(by_sentence):
+            found = by_sentence[index]
+            if len({e.person for e in found}) == subject.count:
+                for e in found:
+                    e.to_party = to_party
+                    if e.from_party is None and from_party is not None:
+                        e.from_party = from_party
+                break
 
 
 def _parties_from_lists(ctx: ArticleContext, events: list[RawEvent]) -> None:
@@ -435,10 +472,14 @@ def _shift(value: str, later: re.Match[str]) -> str | None:
         return f"{total // 12:04d}-{total % 12 + 1:02d}"
     return value[:7]
 
-_NEW_GROUP = re.compile(r"\b(?:new|breakaway|splinter|fledgling)\b", re.IGNORECASE)
+_NEW_GROUP = re.compile(r"\b(?:new|breakaway|splinter|fledgling|own)\b", re.IGNORECASE)
+_APPOSED_NAME = re.compile(rf"\s*,?\s*(?:the\s+)?[‘'\"“]?({_P}+)")
 _NAMED_AS = re.compile(
     rf"\b(?:called|named|known\s+as|to\s+be\s+known\s+as|under\s+the\s+(?:name|banner)(?:\s+of)?|"
-    rf"created|formed|launched|set\s+up|founded|establish(?:ed)?)\s+(?:the\s+)?[‘'\"“]?({_P}+)", re.IGNORECASE)
+    rf"created|formed|launched|set\s+up|founded|establish(?:ed)?|"
+    rf"(?:creation|formation|launch)\s+of(?:\s+(?:a|the))?(?:\s+new)?(?:\s+[\w-]+)?\s+(?:group|party|grouping),?|"
+    rf"\b(?:a|the)\s+new(?:\s+[\w-]+)?\s+(?:group|party|grouping)\s*[,:–—-])\s+(?:the\s+)?[‘'\"“]?({_P}+)",
+    re.IGNORECASE)
 
 
 def _named_new_group(ctx: ArticleContext, slot: PartySlot) -> str | None:
@@ -450,7 +491,7 @@ def _named_new_group(ctx: ArticleContext, slot: PartySlot) -> str | None:
     for s in ctx.sentences[sentence.index : sentence.index + 3]:
         masked = ctx.mask(s)
         lo = slot.end - s.start if s is sentence else 0
-        apposition = re.match(rf"\s*,?\s*(?:the\s+)?[‘'\"“]?({_P}+)", masked[lo:]) if s is sentence else None
+        apposition = _APPOSED_NAME.match(masked, lo) if s is sentence else None
         for match in [apposition] + list(_NAMED_AS.finditer(masked, lo)):
             if match is None:
                 continue

@@ -209,12 +209,19 @@ def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> 
             if len(name.split()) >= 2 and not _is_place_or_party(name, [], start, end):
                 out.append(PersonMention(start, end, name, None, None, hidden=True))
             continue
-        if re.search(r"\b(?:MP|MSP|MLA|MS|AM|member|candidate|constituency|seat|ward|councillors?)\s+(?:for|of)\s+$", text[max(0, start - 25):start]):
+        if _names_a_seat(text, start):
             continue  # "MP for Brighton Kemptown": a constituency, not a person
         if re.match(r"\s+(?:MP|MSP|MLA|MS|AM|MEP)\s+(?:[A-Z][\w'’-]+\s+)*[A-Z]", text[end:end + 60]):
             continue  # "Birmingham Yardley MP Jess Phillips": the seat, then the person
         out.append(PersonMention(start, end, name, title_text, title_start))
     return out
+
+
+def _names_a_seat(text: str, start: int) -> bool:
+    """The words before ``start`` say a seat follows: "MP for Brighton Kemptown", "the
+    councillors for Marsh End, Ann Dale and ..." (a ward or constituency, not a person)."""
+    return bool(re.search(r"\b(?:(?:MPs?|MSPs?|MLAs?|MS|AM|members?|candidates?|constituency|seat|ward|councill?ors?|cllrs?)\s+(?:for|of)|representing)\s+$",
+                          text[max(0, start - 25):start], re.IGNORECASE))
 
 
 def _extend_left(text: str, start: int, title: str | None, title_start: int | None) -> tuple[int, str | None, int | None]:
@@ -270,7 +277,7 @@ def complete_lists(text: str, mentions: list[PersonMention], parties: list[Party
                 e = m.end + after.end(1)
                 name = after.group(1)
                 if (len(name.split()) >= 2 and _is_name_like(name) and not any(o.start < e and s < o.end for o in out)
-                        and not _is_place_or_party(name, parties, s, e)):
+                        and not _is_place_or_party(name, parties, s, e) and not _names_a_seat(text, s)):
                     out.append(PersonMention(s, e, strip_titles(name)))
                     changed = True
             before = re.search(rf"({NAME_RE.pattern})(?:\s*\([^()]{{0,40}}\))?(?:,\s+|\s+and\s+)$", text[max(0, m.span_start - 80):m.span_start])
@@ -280,7 +287,8 @@ def complete_lists(text: str, mentions: list[PersonMention], parties: list[Party
                 name = before.group(1)
                 lead = text[max(0, s - 3):s]
                 if (len(name.split()) >= 2 and _is_name_like(name) and not any(o.start < e and s < o.end for o in out)
-                        and not _is_place_or_party(name, parties, s, e) and not lead.strip().endswith((".",))):
+                        and not _is_place_or_party(name, parties, s, e) and not lead.strip().endswith((".",))
+                        and not _names_a_seat(text, s)):
                     out.append(PersonMention(s, e, strip_titles(name)))
                     changed = True
     return out

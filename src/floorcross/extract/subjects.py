@@ -242,6 +242,8 @@ class Resolver:
                 continue
             if re.search(r"\(\s*$", before):
                 continue
+            if re.match(r"['’]s?\s+(?!(?:defection|resignation|suspension|expulsion|move|switch|departure|decision)\b)[a-z]", left[m.end():]):
+                continue  # "Tom Brown's attitude ... was why she quit": a possessor is not the subject
             candidates.append((m.end(), "person", m.start()))
         for m in _PRONOUN_RE.finditer(left):
             if m.group(1).lower() in {"him", "them"}:
@@ -254,6 +256,8 @@ class Resolver:
         for m in _INDEF_DESC_RE.finditer(left):
             if re.search(rf"{_W}+\s*,\s*$", left[: m.start()]):
                 continue  # apposition: "James Buchan, a Reform UK councillor, has ..."
+            if re.search(r",\s+(?:who|which)\b[^,]*$", left[: m.start()]):
+                continue  # "X, who now sits as an independent MP, quit": a relative clause's predicate
             candidates.append((m.end(), "indef", m.start()))
         desc = _DEF_DESC_RE.match(masked)
         if desc and desc.end() <= rs:
@@ -412,6 +416,9 @@ class Resolver:
     def _members_after(self, sentence: Sentence, count: int | None, rel: int) -> tuple[list[int], Sentence | None]:
         """Names of a group's members in this sentence (after the group) or the next few."""
         following = [s for s in self.ctx.sentences if s.index > sentence.index][:4]
+        shift = next((i for i, s in enumerate(following) if _topic_shift().match(s.text)), None)
+        if shift is not None:
+            following = following[:shift]
         # First choice: a list written with a plural title or all titled ("Councillors A, B and C").
         for s in [sentence] + following:
             masked = self.ctx.mask(s)
@@ -482,6 +489,12 @@ class Resolver:
         if self.focus is not None:
             return Subject([self.focus], "description")
         return Subject()
+
+
+@cache
+def _topic_shift() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in lexicon()["topic_shifts"])
+    return re.compile(rf"^[\W_]*(?:{words})\b")
 
 
 def _phrase_count(phrase: str) -> int | None:

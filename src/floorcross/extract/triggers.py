@@ -117,7 +117,7 @@ _STEMS = (
     r"turfed", r"chucked", r"ousted", r"membership", r"independents?", r"non-affiliated",
     r"non-aligned", r"unaffiliated", r"crossed", r"cross-bench", r"ditch\w*", r"dump\w*",
     r"abandon\w*", r"desert\w*", r"signed", r"signs", r"signing", r"appeal", r"form", r"formed",
-    r"forming", r"found", r"founded", r"launch\w*", r"set\s+up", r"return\w*", r"become",
+    r"forming", r"found", r"founded", r"start", r"started", r"starting", r"launch\w*", r"set\s+up", r"return\w*", r"become",
     r"became", r"becomes", r"becoming", r"split\w*", r"broke", r"broken", r"breaks", r"break",
     r"walk\w*", r"severed", r"severs", r"ties", r"withdr\w*", r"restor\w*", r"lift\w*",
     r"trad\w*", r"accepted", r"welcomed", r"admitted", r"moved", r"moves", r"moving", r"came",

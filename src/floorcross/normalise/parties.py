@@ -197,13 +197,17 @@ def _discovery_res() -> tuple[re.Pattern[str], ...]:
         re.compile(rf"\bon\s+(?:a|an|the)\s+{_GROUP_NAME}\s+ticket\b"),
         re.compile(rf"(?<![\w'’&.-]){_GROUP_NAME}\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?lost\s+(?:\w+\s+){{0,2}}?(?:councillors?|members?)\b"),
         re.compile(rf"\b(?:party|group),\s+(?:the\s+)?{_GROUP_NAME}(?=\s*(?:[,.;)]|\s+and\b))"),
+        # "left Labour to form Hexley Voice", "have set up the Dunmore Alliance": a group named as it is formed.
+        re.compile(rf"\b(?:form|formed|forming|found|founded|founding|launch|launched|launching|set\s+up|setting\s+up|"
+                   rf"start|started|starting|create|created|creating)\s+(?:the\s+|a\s+)?(?:new\s+)?[‘'\"“]?{_GROUP_NAME}"),
     )
 
 
 def discover_local_groups(text: str) -> frozenset[str]:
     """Names of local groups an article gives in its own words (see ``local_group_contexts`` in
     parties.yaml), so that every other place it names them is a party mention too."""
-    if not any(w in text for w in ("ticket", "lost", "party,", "group,")) and not re.search(
+    if not any(w in text for w in ("ticket", "lost", "party,", "group,", "form", "found", "launch", "set up",
+                                   "start", "creat")) and not re.search(
             r"[A-Z]\w+ [A-Z]\w+ (?:councillor|member|leader|group|candidate|cllr|spokes|whip|colleague|administration)", text):
         return frozenset()
     tables = _tables()
@@ -221,7 +225,7 @@ def discover_local_groups(text: str) -> frozenset[str]:
                 continue
             if not any(w.strip(",.") in heads for w in words):
                 continue
-            name = " ".join(words)
+            name = " ".join(words).rstrip(".,;:")
             if tables.alias_re.search(name) or _key(name) in tables.not_parties or _place_prefix(words):
                 continue
             if any(_place_prefix(words[:i]) for i in range(1, len(words))) and \
