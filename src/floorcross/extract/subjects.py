@@ -347,6 +347,12 @@ class Resolver:
                 phrase = definite[-1].group(0) if definite else ""
                 return Subject(via="group", pending=True, count=_phrase_count(phrase))
             return found
+        relative = re.search(rf"({_W}+)\s*,?\s+who\b[^.;,{_W}]*$", masked[:rel])
+        if relative:
+            # "Cllr Y, who led the group until he defected": the pronoun in a relative clause is Y.
+            mention = self.ctx.mention_at(sentence.start + relative.start(1))
+            if mention:
+                return Subject([mention.person], "pronoun")
         verbs = "|".join(lexicon()["reporting_verbs"])
         speaker = None
         for m in re.finditer(rf"({_W}+)(?:\s*\([^()]{{0,50}}\))?(?:\s*,[^,]{{0,80}},)?\s+(?:\w+\s+)?(?:{verbs})\b", masked[:rel], re.IGNORECASE):

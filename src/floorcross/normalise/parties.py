@@ -286,7 +286,27 @@ def find_parties(text: str, start: int = 0, end: int | None = None,
         joiner = re.search(r"\s(?:and|for)\s", match.group(0))
         # "Plaid Cymru for the Havering Residents' Association": look again after the joiner.
         pos = match.start() + joiner.end() if (mention is None and joiner) else match.end()
+    found += _acronyms(text, start, end, segment, found)
     return _longest_non_overlapping(found)
+
+
+def _acronyms(text: str, start: int, end: int, segment: str, found: list[PartyMention]) -> list[PartyMention]:
+    """"two East Cleveland Independents ... Steve Kay (ECI)": a local group's initials, written
+    in capitals as a word of their own, stand for it."""
+    out: list[PartyMention] = []
+    seen: set[str] = set()
+    for mention in found:
+        words = [w for w in re.findall(r"[\w'’]+", mention.name) if w.lower() not in {"of", "and", "the", "for"}]
+        if not mention.local or len(words) < 2:
+            continue
+        acronym = "".join(w[0] for w in words).upper()
+        if acronym in seen or not acronym.isalpha() or acronym not in segment:
+            continue
+        seen.add(acronym)
+        for match in re.finditer(rf"(?<![\w'’&.-]){acronym}(?![\w'’&-])", segment):
+            s, e = match.start() + start, match.end() + start
+            out.append(PartyMention(s, e, text[s:e], mention.name, local=True))
+    return out
 
 
 _CAPS_BEFORE_RE = re.compile(r"((?:[A-Z][\w'’&.-]*[ \t]+){1,3})$")
