@@ -222,7 +222,7 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
             for change in news:
                 if change is not latest and _precedes(change, latest, ctx.published):
                     change.background = True
-    _settle_recent(changes)
+    _settle_recent(changes, ctx.published)
 
 
 _DAY_KINDS = {"today", "yesterday", "last_night", "weekday", "weekday_date", "day_month", "month_day"}
@@ -317,18 +317,37 @@ def _precedes(a: Change, b: Change, published: str | None = None) -> bool:
 _ROUNDUP_ITEM = re.compile(r"^[A-Z][\w'’ &-]{2,40}:\s")
 
 
-def _settle_recent(changes: list[Change]) -> None:
+def _settle_recent(changes: list[Change], published: str | None = None) -> None:
     """"quit Labour last month": background when the article has fresher news, else the news.
     An item of a round-up ("Dudley: X crossed to the Conservatives last month.") is news of its own."""
     fresh = [c for c in changes if not c.background and not any(r.recent_cue for r in c.raws)]
     if not fresh:
         return
     for change in changes:
+        if change in fresh and _month_before_news(change, fresh, published):
+            # "who left the party in April have formed ...": a dated month before the news of
+            # the same person is an earlier chapter.
+            change.background = True
+            continue
         if change.background or change in fresh:
             continue
         roundup = all(_ROUNDUP_ITEM.match(s.text) for s in change.sentences)
         if not roundup or any(f.person == change.person for f in fresh):
             change.background = True
+
+
+def _month_before_news(change: Change, fresh: list[Change], published: str | None) -> bool:
+    """Whether another change of the same person, told as news, is in a later month (an
+    undated one in the month of publication)."""
+    if change.kind != "defection" or not change.date or len(change.date) < 7:
+        return False
+    for other in fresh:
+        if other is change or other.person != change.person or other.kind != "defection":
+            continue
+        when = other.date or (published[:7] if published else None)
+        if when and len(when) >= 7 and when[:7] > change.date[:7]:
+            return True
+    return False
 
 
 def _subject_party(ctx: ArticleContext, change: Change) -> str | None:

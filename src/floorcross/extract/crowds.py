@@ -213,7 +213,7 @@ def _list_from(ctx: ArticleContext, sentence: Sentence, masked: str, pos: int) -
             end = start + e
         left = _left_party(ctx, sentence, masked, pos, start, end)
         for mention in ctx.mentions_in(sentence.start + start, sentence.start + end):
-            if mention.person not in found.members and not _non_elected(masked, mention.span_start - sentence.start):
+            if mention.person not in found.members and (_council_title(mention.title) or not _non_elected(masked, mention.span_start - sentence.start)):
                 found.members.append(mention.person)
                 if left is not None:
                     found.left[mention.person] = left
@@ -250,6 +250,12 @@ def _left_party(ctx: ArticleContext, sentence: Sentence, masked: str, zone_start
         group = 1 if after.group(1) else 2
         return ctx.party_at(sentence.start + end + after.start(group), sentence.start + end + after.end(group))
     return None
+
+
+def _council_title(title: str | None) -> bool:
+    from floorcross.extract.subjects import _council_title as council_title
+
+    return council_title(title)
 
 
 def _non_elected(masked: str, rel: int) -> bool:

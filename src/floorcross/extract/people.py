@@ -179,6 +179,7 @@ def _name_list(text: str, pos: int, end: int, title: str, title_start: int) -> l
 def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> list[PersonMention]:
     """PERSON entities, cleaned: titles split off, cut names repaired, non-names dropped."""
     out: list[PersonMention] = []
+    ents, nicknamed = _join_nicknames(text, ents)
     for ent in ents:
         if ent.label != "PERSON":
             continue
@@ -197,9 +198,10 @@ def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> 
         name_match = NAME_RE.match(text, start, end)
         if not name_match:
             continue
-        end = name_match.end()
+        nickname = (ent.start, ent.end) in nicknamed
+        end = ent.end if nickname else name_match.end()
         start, title_text, title_start = _extend_left(text, start, title_text, title_start)
-        name = strip_titles(text[start:end])
+        name = strip_titles(_NICKNAME.sub(" ", text[start:end]) if nickname else text[start:end])
         if not name or not _is_name_like(name):
             continue
         inside_party = any(p.start <= start and end <= p.end for p in parties)
@@ -215,6 +217,31 @@ def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> 
             continue  # "Birmingham Yardley MP Jess Phillips": the seat, then the person
         out.append(PersonMention(start, end, name, title_text, title_start))
     return out
+
+
+_NICKNAME = re.compile(r"\s+['‘\"“][A-Z][\w'’-]*['’\"”]\s+")
+_NICKNAME_SURNAME = re.compile(_NICKNAME.pattern + r"[A-Z][\w'’-]+(?=[\s,.;:)]|$)")
+
+
+def _join_nicknames(text: str, ents: list[Entity]) -> tuple[list[Entity], set[tuple[int, int]]]:
+    """"Cllr Altaf 'Tiger' Patel", read by the model as two names: one person, Altaf Patel."""
+    out: list[Entity] = []
+    joined: set[tuple[int, int]] = set()
+    for ent in ents:
+        prev = out[-1] if out else None
+        if prev is not None and prev.end > ent.start:
+            continue  # taken into the name before it
+        if (prev is not None and prev.label == "PERSON" and ent.label == "PERSON"
+                and _NICKNAME.fullmatch(text, prev.end, ent.start)):
+            out[-1] = Entity(prev.start, ent.end, "PERSON", text[prev.start:ent.end])
+            joined.add((prev.start, ent.end))
+            continue
+        surname = _NICKNAME_SURNAME.match(text, ent.end) if ent.label == "PERSON" else None
+        if surname:  # "Councillor Derek 'Dex' Holroyd", the surname not read as a name
+            ent = Entity(ent.start, surname.end(), "PERSON", text[ent.start:surname.end()])
+            joined.add((ent.start, ent.end))
+        out.append(ent)
+    return out, joined
 
 
 def _names_a_seat(text: str, start: int) -> bool:

@@ -166,7 +166,7 @@ class Resolver:
             return found
         for m in re.finditer(f"{_W}+", masked[pos:]):
             start = pos + m.start()
-            if self._is_speaker_only(masked, pos + m.end()) or self._non_elected(masked, start):
+            if self._is_speaker_only(masked, pos + m.end()) or self._non_elected(masked, start, atom.sentence):
                 continue
             if re.search(r"\b(?:by|leader|chairman|chair|said|says|according\s+to)\s+(?:[\w-]+\s+){0,2}$",
                          masked[pos:start], re.IGNORECASE):
@@ -234,12 +234,14 @@ class Resolver:
         for m in re.finditer(f"{_W}+", left):
             before = left[: m.start()]
             right_before_verb = re.fullmatch(
-                r"\s*(?:,\s+(?:[^,]{0,80},\s+)?(?:who|which)\s+)?(?:(?:has|have|had|was|were|is|are|been|now|also|then|both|all|officially|formally|"
+                r"\s*(?:,?\s*(?:[^,]{0,80},\s+)?(?:who|which)\s+)?(?:(?:has|have|had|was|were|is|are|been|now|also|then|both|all|officially|formally|"
                 r"recently|just|finally|reportedly|subsequently|since|later|previously|himself|herself)\s+)*",
                 left[m.end():])
+            decided = re.search(r"\b(?:decision|move|choice)\s+(?:by|of)\s+(?:\S+\s+){0,5}$", before) and \
+                re.fullmatch(r"\s+to\s*", left[m.end():]) is not None
             if (_PREPOSITION_BEFORE.search(before) and not re.search(r"\b(?:and|,)\s*$", before)
-                    and not right_before_verb):
-                continue
+                    and not right_before_verb and not decided):
+                continue  # ("the decision by councillor X to cross the floor": X decided)
             if re.search(r"\(\s*$", before):
                 continue
             if re.match(r"['’]s?\s+(?!(?:defection|resignation|suspension|expulsion|move|switch|departure|decision)\b)[a-z]", left[m.end():]):
@@ -308,13 +310,17 @@ class Resolver:
         people: list[int] = []
         for s, _ in spans[lo : hi + 1]:
             mention = self.ctx.mention_at(sentence.start + s)
-            if mention and mention.person not in people and not self._non_elected(masked, s):
+            if mention and mention.person not in people and not self._non_elected(masked, s, sentence):
                 people.append(mention.person)
         if len(people) > 1:
             self.groups.append((len(people), people))
         return people
 
-    def _non_elected(self, masked: str, rel: int) -> bool:
+    def _non_elected(self, masked: str, rel: int, sentence: Sentence | None = None) -> bool:
+        if sentence is not None:
+            mention = self.ctx.mention_at(sentence.start + rel)
+            if mention is not None and _council_title(mention.title):
+                return False  # "Former Metro chairman Councillor X": the title says elected
         before = masked[max(0, rel - 40) : rel]
         words = lexicon()["non_elected_descriptors"]
         return bool(re.search(rf"\b(?:{'|'.join(re.escape(w) for w in words)})\s+(?:{_W}+\s+(?:and|,)\s+)*$", before, re.IGNORECASE))
@@ -466,7 +472,7 @@ class Resolver:
     def _run_people(self, sentence: Sentence, masked: str, run: tuple[int, int]) -> list[int]:
         people: list[int] = []
         for m in self._run_mentions(sentence, masked, run):
-            if m.person not in people and not self._non_elected(masked, m.span_start - sentence.start):
+            if m.person not in people and not self._non_elected(masked, m.span_start - sentence.start, sentence):
                 people.append(m.person)
         return people
 
