@@ -518,14 +518,16 @@ class Prefilter:
 
 def _member_list_spans(text: str, spans: list[tuple[int, int]]) -> set[int]:
     """Sentences that may name a group's members away from the change ("These councillors are
-    A, B and C", a name per line after a colon): the extractor reads them too (extract.crowds)."""
-    from floorcross.extract.crowds import LINE_MAX, might_name_members
+    A, B and C", a name per line after a colon, "D followed suit"): the extractor reads them too
+    (extract.crowds)."""
+    from floorcross.extract.crowds import LINE_MAX, ellipsis_patterns, might_name_members
 
+    after, before = ellipsis_patterns()
     wanted: set[int] = set()
     for i, (start, end) in enumerate(spans):
         chunk = text[start:end]
-        if might_name_members(chunk):
-            wanted.add(i)
+        if might_name_members(chunk) or any(r.search(chunk) for r in after + before):
+            wanted.add(i)  # ... or repeat a change for more people ("So have B and C")
         if chunk.rstrip().endswith(":") and "\n" in text[end : end + 3]:
             j = i + 1
             while j < len(spans) and spans[j][1] - spans[j][0] <= LINE_MAX:

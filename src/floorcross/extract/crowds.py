@@ -81,10 +81,21 @@ _NAME_PAIR = re.compile(r"[A-Z][\w'’-]+\s+[A-Z][\w'’-]+(?:\s*\([^()]{0,40}\)
                         r"(?:[a-z]+\s+){0,2}[A-Z][\w'’-]+\s+[A-Z]")
 
 
+@cache
+def ellipsis_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """``ellipsis`` of lexicon.yaml: words that repeat the change before them for the people
+    after them ("So have B and C") and for those before them ("D followed suit")."""
+    data = lexicon()["ellipsis"]
+    return (tuple(re.compile(p, re.IGNORECASE) for p in data["after"]),
+            tuple(re.compile(p, re.IGNORECASE) for p in data["before"]))
+
+
 def member_list_sentences(sentences: list[Sentence], body_start: int) -> set[int]:
     """Indexes of the sentences that may name a group's members (for the NER windows)."""
+    after, before = ellipsis_patterns()
     wanted = {s.index for s in sentences if s.start >= body_start
-              and (might_name_members(s.text) or _NAME_PAIR.search(s.text))}
+              and (might_name_members(s.text) or _NAME_PAIR.search(s.text)
+                   or any(r.search(s.text) for r in after + before))}
     for run in list_lines([s for s in sentences if s.start >= body_start]):
         wanted.update(s.index for s in run)
     return wanted

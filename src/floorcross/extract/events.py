@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
-from floorcross.extract.crowds import counted_lists, member_lists
+from floorcross.extract.crowds import counted_lists, ellipsis_patterns, member_lists
 from floorcross.extract.segment import Sentence
 from floorcross.extract.subjects import Resolver, Subject
 from floorcross.extract.triggers import Atom, PartySlot, find_atoms
@@ -229,7 +229,56 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
     completions += completed
     _parties_from_lists(ctx, events)
     events += _lone_completions(ctx, completions, events, order + len(events))
+    events += _elliptical(ctx, events, order + len(events))
     return events, completions
+
+
+def _elliptical(ctx: ArticleContext, events: list[RawEvent], order: int) -> list[RawEvent]:
+    """"Councillor A has quit Labour. So have her colleagues B and C." / "D followed suit":
+    a change told again for more people without its verb is the change stated last before it."""
+    after_res, before_res = ellipsis_patterns()
+    out: list[RawEvent] = []
+    for sentence in ctx.sentences:
+        if sentence.start < ctx.body_start or ctx.in_quote(sentence.start, sentence.end):
+            continue
+        masked = ctx.mask(sentence)
+        if PERSON_CHAR not in masked:
+            continue
+        spans: list[tuple[int, int, int, int]] = []  # where the people are, where their date may be
+        for regex in after_res:
+            match = regex.search(masked)
+            if match:
+                spans.append((match.end(), len(masked), match.end(), len(masked)))
+        for regex in before_res:
+            match = regex.search(masked)
+            if match:
+                clause = re.search(r"[,;]|\band\b", masked[match.end():])
+                stop = match.end() + clause.start() if clause else len(masked)
+                spans.append((0, match.start(), match.end(), stop))
+        if not spans:
+            continue
+        earlier = [e for e in events + out if e.first.sentence.index < sentence.index]
+        if not earlier:
+            continue
+        prev = max(earlier, key=lambda e: (e.first.sentence.index, e.order))
+        if sentence.index - prev.first.sentence.index > 3:
+            continue
+        moved = {e.person for e in events + out if e.kind == prev.kind}
+        for lo, hi, date_lo, date_hi in spans:
+            for m in ctx.mentions_in(sentence.start + lo, sentence.start + hi):
+                if m.person in moved or re.match(r"['’]s?\b", ctx.text[m.end:m.end + 2]):
+                    continue  # already moved, or a possessor ("Cllr Sharif's husband")
+                order += 1
+                raw = _raw_event(ctx, prev.atoms, m.person, Subject([m.person], "ellipsis"), order)
+                raw.from_party, raw.to_party = prev.from_party, prev.to_party
+                raw.explicit_from, raw.explicit_to = prev.explicit_from, prev.explicit_to
+                raw.sentences = [sentence] + [s for s in prev.sentences if s is not sentence]
+                own = [d for d in ctx.dates_in(sentence.start + date_lo, sentence.start + date_hi)
+                       if not ctx.in_quote(d.start)]
+                raw.date = own[0] if own else prev.date
+                out.append(raw)
+                moved.add(m.person)
+    return out
 
 
 def _party_in_phrase(ctx: ArticleContext, subject: Subject) -> bool:
