@@ -342,6 +342,8 @@ def _named_apart(ctx: ArticleContext, pending: list[tuple[list[Atom], Subject]],
     for found in lists:
         at = found.sentence.index
         size = len(found.members)
+        if all(any(e.person == p and e.first.sentence.index == at for e in events) for p in found.members):
+            continue  # a list its own sentence already moves ("lost the whip: A, B and C")
         for group, subject in pending:
             lead = group[0]
             if lead.role == "to_ind" and (subject.count is None or subject.count >= size) and \

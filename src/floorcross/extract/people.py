@@ -25,7 +25,7 @@ from floorcross.normalise.names import (
 )
 from floorcross.normalise.parties import PartyMention, canonical_party, is_canonical
 
-_NAME_WORD = r"(?:(?:Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+|[A-Z][a-zà-ÿ]*(?:['’][A-Z][a-zà-ÿ]+)?)(?:-[A-Z][a-zà-ÿ]+)*(?![\w])|[A-Z]\.)"
+_NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|(?:Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+|[A-Z][a-zà-ÿ]*(?:['’][A-Z][a-zà-ÿ]+)?)(?:-[A-Z][a-zà-ÿ]+)*(?![\w])|[A-Z]\.)"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|le|la|al|el|bin|ap)"
 NAME_RE = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}}")
 # Capitalised words that are never part of a person's name.
@@ -93,7 +93,8 @@ class Person:
 # Words of _NOT_NAME_WORDS that are also common surnames ("Duncan Hall", "Peter Read"): a
 # name may end with one after a first name that is not itself a non-name word ("Town Hall").
 _FIRST_NAME_TOO = {"April", "May", "June", "August", "Dean", "Grace"}
-_SURNAME_TOO = {"Hall", "Street", "Lane", "Green", "Read", "Post", "Dean", "Bishop", "Chancellor"}
+_SURNAME_TOO = {"Hall", "Street", "Lane", "Green", "Read", "Post", "Dean", "Bishop", "Chancellor", "Ward", "Mayor",
+                "Town", "Lord"}
 
 
 def _is_name_like(name: str) -> bool:
@@ -220,6 +221,7 @@ def entity_names(text: str, ents: list[Entity], parties: list[PartyMention]) -> 
 
 
 _NICKNAME = re.compile(r"\s+['‘\"“][A-Z][\w'’-]*['’\"”]\s+")
+_INITIAL_SURNAME = re.compile(r"\.?\s+[A-Z][\w'’-]+(?=[\s,.;:)]|$)")
 _NICKNAME_SURNAME = re.compile(_NICKNAME.pattern + r"[A-Z][\w'’-]+(?=[\s,.;:)]|$)")
 
 
@@ -236,8 +238,10 @@ def _join_nicknames(text: str, ents: list[Entity]) -> tuple[list[Entity], set[tu
             out[-1] = Entity(prev.start, ent.end, "PERSON", text[prev.start:ent.end])
             joined.add((prev.start, ent.end))
             continue
-        surname = _NICKNAME_SURNAME.match(text, ent.end) if ent.label == "PERSON" else None
-        if surname:  # "Councillor Derek 'Dex' Holroyd", the surname not read as a name
+        surname = (_NICKNAME_SURNAME.match(text, ent.end) or (
+            _INITIAL_SURNAME.match(text, ent.end) if re.search(r"\s[A-Z]\.?$", ent.text) else None)
+        ) if ent.label == "PERSON" else None
+        if surname:  # "Councillor Derek 'Dex' Holroyd", "John P. Hart": the surname left out
             ent = Entity(ent.start, surname.end(), "PERSON", text[ent.start:surname.end()])
             joined.add((ent.start, ent.end))
         out.append(ent)

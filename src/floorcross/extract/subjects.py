@@ -51,7 +51,9 @@ def group_phrase_regex() -> re.Pattern[str]:
 
 _DEF_GROUP_RE = re.compile(
     rf"(?<![\w-])(?:(?:the|these|those)\s+(?:(?:remaining|rebel|two|three|four|five|six|seven|eight|nine|ten|{_P}+|[a-z-]+)\s+){{0,3}}"
-    r"(?:councillors|members|MPs|representatives|rebels|defectors|trio|pair|couple|duo|quartet)"
+    r"(?:councillors|members|MPs|representatives|rebels|defectors|trio|pair|couple|duo|quartet|others|rest)"
+    # "Those who quit Labour are A and B": the people named after the verb
+    r"|(?:those|the\s+ones)(?=\s+who\b)"
     # "All three have ...", "The six were ...", "Both have": a counted group with no noun
     r"|(?:all|the|these|those)\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"(?=\s+(?:have|has|had|were|are|was|will|would|now|also|all|each|then|later|,))"
@@ -252,8 +254,12 @@ class Resolver:
                 continue
             candidates.append((m.end(), "pronoun", m.start()))
         for m in _group_re().finditer(left):
+            if re.search(rf"{_W}+\s*,\s*(?:the|these|those)?\s*$", left[: m.start()]):
+                continue  # apposition: "A and B, the two Green councillors for X, have joined"
             candidates.append((m.end(), "group", m.start()))
         for m in _DEF_GROUP_RE.finditer(left):
+            if re.search(rf"{_W}+\s*,\s*$", left[: m.start()]):
+                continue  # apposition: "A and B, the two Green councillors for X, have joined"
             candidates.append((m.end(), "defgroup", m.start()))
         for m in _INDEF_DESC_RE.finditer(left):
             if re.search(rf"{_W}+\s*,\s*$", left[: m.start()]):
@@ -281,6 +287,9 @@ class Resolver:
             return Subject(self._run_at(atom.sentence, masked, named_too.start(1)), "person")
         if kind == "group":
             found = self._group(atom, left[start:end], start)
+        elif kind == "defgroup" and re.search(r"\b(?:others|rest|those|ones)\s*$", left[start:end], re.IGNORECASE):
+            # "The others who quit Labour are A and B": the people come after, not before
+            found = Subject(via="group", pending=True, count=None)
         elif kind == "defgroup":
             count = _phrase_count(left[start:end])
             found = self._recent_group(count, atom.sentence)
