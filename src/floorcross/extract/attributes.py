@@ -213,8 +213,10 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
                 lo, hi = sorted((span_start, c.start))
                 owner = max((m for m in ctx.mentions if sentence.start <= m.end <= c.start),
                             key=lambda m: m.end, default=None)
-                if any(m.person != person and lo < m.span_start < hi for m in ctx.mentions) or (
-                        c.start < span_start and owner is not None and owner.person != person):
+                mates = _list_mates(ctx, span_start, sentence.start)
+                if any(m.person != person and m.person not in mates and lo < m.span_start < hi for m in ctx.mentions) or (
+                        c.start < span_start and owner is not None and owner.person != person
+                        and owner.person not in mates):
                     distance += 200
                 if best is None or distance < best[0]:
                     best = (distance, c.council)
@@ -247,6 +249,22 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
                 return county.official_name, False
         return dominant.official_name, False
     return None, False
+
+
+_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:(?:Cllrs?\.?|Councillors?|Couns?\.?)\s+)?")
+
+
+def _list_mates(ctx: ArticleContext, span_start: int, floor: int) -> set[int]:
+    """The people listed right before the mention at ``span_start`` ("Basildon councillors A
+    and B": A is B's list mate, so "Basildon" is B's council too)."""
+    mates: set[int] = set()
+    pos = span_start
+    while True:
+        before = max((m for m in ctx.mentions if floor <= m.end <= pos), key=lambda m: m.end, default=None)
+        if before is None or not _LIST_JOIN.fullmatch(ctx.text, before.end, pos):
+            return mates
+        mates.add(before.person)
+        pos = before.span_start
 
 
 def _change_council(ctx: ArticleContext, sentences: list[int], councils: list[CouncilMention]) -> Council | None:

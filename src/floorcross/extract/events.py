@@ -355,6 +355,8 @@ def _named_apart(ctx: ArticleContext, pending: list[tuple[list[Atom], Subject]],
         if not fits:
             continue
         before = [p for p in fits if p[0][0].sentence.index <= at]
+        if not before and all(any(e.person == p for e in events) for p in found.members):
+            continue  # people already moved are not the members of a group told after them
         primary = max(before, key=lambda p: (p[0][0].sentence.index, p[0][0].start)) if before else \
             min(fits, key=lambda p: (p[0][0].sentence.index, p[0][0].start))
         targets = [primary] + [p for p in fits if p is not primary and p[0][0].kind == primary[0][0].kind

@@ -405,14 +405,16 @@ class Resolver:
             count = int(num) if num.isdigit() else number_words().get(num)
         if count is not None and count < 2:
             return self._recent_group(None, sentence)
-        for size, members in reversed(self.groups):
+        shifted = bool(_topic_shift().match(sentence.text))
+        for size, members in () if shifted else reversed(self.groups):
+            # "All four" are the four named before, unless the story has moved on ("Meanwhile, two ...").
             if (count is None or size == count) and (count is not None or (match and match.group("det"))):
                 return Subject(list(members), "group")
         members, where = self._members_after(sentence, count, rel)
         if members:
             self.groups.append((count, members))
             return Subject(members, "group", where)
-        if count is not None:
+        if count is not None and not shifted:
             # "Cllrs A, B, C and D voted against the budget. All four have been suspended."
             earlier = self._recent_group(count, sentence)
             if earlier.people:
@@ -458,10 +460,15 @@ class Resolver:
             for run in _runs(masked[offset:], offset):
                 mentions = self._run_mentions(s, masked, run)
                 people = self._run_people(s, masked, run)
-                elected = len(people) >= 2 or any(_council_title(m.title) for m in mentions) \
-                    or self._council_descriptor(masked, run[0])
-                if not elected or re.match(r"['’]s?\b", masked[run[1]:]) or self._is_speaker_only(masked, run[1]):
-                    continue  # "leader Marion Tebbit said the departures of A, B and C": a speaker
+                titled = any(_council_title(m.title) for m in mentions)
+                elected = len(people) >= 2 or titled or self._council_descriptor(masked, run[0])
+                if not elected or re.match(r"['’]s?\b", masked[run[1]:]):
+                    continue
+                if self._is_speaker_only(masked, run[1]) and not (
+                        count is not None and titled and s is not sentence and not self._office_holder(masked, run)):
+                    # "leader Marion Tebbit said the departures of A, B and C": a speaker. But a
+                    # counted group's members often speak in turn ("Cllr A said ...", "Cllr B added").
+                    continue
                 for p in people:
                     if p not in members:
                         members.append(p)
@@ -471,6 +478,12 @@ class Resolver:
         if count is None and len(members) >= 2:
             return members, where
         return [], None
+
+    def _office_holder(self, masked: str, run: tuple[int, int]) -> bool:
+        """A speaker described by a post ("group leader Cllr X", "Cllr X, leader of the council")."""
+        around = masked[max(0, run[0] - 40) : run[0]] + " " + masked[run[1] : run[1] + 40]
+        return bool(re.search(r"\b(?:leader|chair\w*|spokes\w*|mayor|chief|secretary|minister|whip|MP|agent|officer)\b",
+                              around, re.IGNORECASE))
 
     def _council_descriptor(self, masked: str, rel: int) -> bool:
         return bool(re.search(r"(?:council(?:lor)?|cllr|coun|leader|member)\s*$", masked[max(0, rel - 25) : rel], re.IGNORECASE))
