@@ -676,7 +676,8 @@ def _event_date(ctx: ArticleContext, group: list[Atom]) -> DateMention | None:
     sentence = group[0].sentence
     if all(a.nominal for a in group):
         # "his suspension in March": only a date written right after the noun is its date.
-        attached = [d for d in ctx.dates_in(group[-1].end, min(sentence.end, group[-1].end + 40))
+        # ("the defection last week of X": a date inside the matched words is its date too)
+        attached = [d for d in ctx.dates_in(group[-1].start, min(sentence.end, group[-1].end + 40))
                     if d.start - group[-1].end <= 3 and d.kind != "bare_year"]
         return attached[0] if attached else None
     mine, _ = _dates_for(ctx, group)

@@ -200,7 +200,7 @@ class Resolver:
         pron = re.search(r"(?<![\w-])(his|her|their)\s+(?:[\w-]+\s+){0,2}$", left, re.IGNORECASE)
         if pron:
             return self._pronoun(atom.sentence, masked, pron.group(1).lower(), pron.start(1))
-        of = re.match(rf"\s+(?:from\s+{_P}+\s+)?of\s+(?:[\w'’{_P}.,-]+\s+){{0,5}}?({_W}+)", masked[re_:])
+        of = re.match(rf"\s+(?:from\s+{_P}+\s+)?(?:(?:last|this)\s+(?:week|month|year)\s+)?of\s+(?:[\w'’{_P}.,-]+\s+){{0,5}}?({_W}+)", masked[re_:])
         if of:
             return Subject(self._run_at(atom.sentence, masked, re_ + of.start(1)), "person")
         desc = _DEF_DESC_RE.match(left) or re.search(rf"(?:^|[.,;:]\s+)(?:a|an)\s+[\w'’{_P} .-]{{0,60}}{_OFFICE_NOUN}\s+(?:who|whose|[\w-]+ed)\b[^{_W}]*$", left, re.IGNORECASE)

@@ -34,6 +34,10 @@ _AFTER = [
     ),
     rf"\b(?:of|for|in)\s+(?:the\s+)?{_NAME}{_WARD_WORD}",
     rf"\b(?:his|her|their|whose)\s+{_NAME}\s+seat\b",
+    # "who represents the safe Tory seat of Pedmore and Stourbridge East"
+    rf"(?:represents?|representing|represented|holds?|held)\s+the\s+(?:[\w-]+\s+){{0,3}}?(?:seat|ward|division)\s+of\s+{_NAME}",
+    # "had been a Smithills ward councillor for the Lib Dems since 2004"
+    rf"\b(?:is|was|been|as)\s+(?:a|an|the)\s+{_NAME}{_WARD_WORD}\s+(?:{_P}+\s+)?(?:councillor|member)\b",
 ]
 # Phrases right before the name.
 _BEFORE = [
@@ -41,6 +45,8 @@ _BEFORE = [
     rf"(?:the|a|an)\s+{_NAME}\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr)\s*$",
     rf"{_NAME}['’]s\s+(?:{_P}+\s+)?(?:[Cc]ouncillor|[Cc]llr|[Cc]oun)?\s*$",
     rf"councillors?\s+for\s+{_NAME}\s*,\s*(?:{_W}+\s*(?:,|and|&)\s*)*$",
+    # "neighbouring Underwood councillor, Dawn Justice"
+    rf"(?:the|a|an|neighbouring|fellow)\s+{_NAME}{_WARD_WORD}?\s+(?:{_P}+\s+)?(?:councillor|member),\s*$",
     rf"{_NAME}\s+(?:{_P}+\s+)?(?:[Cc]ouncillor\s+|[Cc]llr\s+|member\s+)?$",
 ]
 # Checked against the gazetteer: a capitalised word before a name is often a town or a party.
