@@ -23,7 +23,15 @@ def test_the_data_file_lists_exactly_the_canonical_parties() -> None:
     assert not is_canonical(None)
 
 
-@pytest.mark.parametrize("party", parties_data()["parties"], ids=lambda p: p["name"])
+def test_smaller_parties_are_found_but_not_canonical() -> None:
+    others = parties_data()["other_parties"]
+    assert others and not any(is_canonical(p["name"]) for p in others)
+    assert [m.name for m in find_parties("Cllr Ann Pike has joined Mebyon Kernow.")] == ["Mebyon Kernow"]
+    assert [m.name for m in find_parties("We aspire to do better.")] == []  # a context alias needs context
+
+
+@pytest.mark.parametrize("party", parties_data()["parties"] + parties_data()["other_parties"],
+                         ids=lambda p: p["name"])
 def test_every_alias_in_the_data_maps_to_its_party(party: dict) -> None:
     for alias in [party["name"], *party.get("aliases", []), *party.get("context_aliases", [])]:
         if alias.startswith("the "):

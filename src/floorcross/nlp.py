@@ -37,7 +37,7 @@ def _ruler_patterns() -> list[dict]:
         title_tokens = [{"ORTH": w} for w in title.form.replace(".", " .").split()]
         patterns.append({"label": "PERSON", "id": "title",
                          "pattern": title_tokens + [{"IS_TITLE": True, "OP": "{1,3}"}]})
-    for party in parties_data()["parties"]:
+    for party in parties_data()["parties"] + parties_data().get("other_parties", []):
         for alias in party.get("aliases", []):
             if alias.islower():
                 continue

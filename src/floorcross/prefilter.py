@@ -338,7 +338,7 @@ def party_factors() -> tuple[Factor, ...]:
     most news stories, "First" and "Residents" far fewer."""
     data = parties_data()
     words: set[str] = set(_GENERIC_PARTY_WORDS)
-    for party in data["parties"]:
+    for party in data["parties"] + data.get("other_parties", []):
         for phrase in [party["name"], *party.get("aliases", []), *party.get("context_aliases", [])]:
             if word := _ascii_word(phrase):
                 words.add(word.lower())

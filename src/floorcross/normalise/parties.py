@@ -102,7 +102,7 @@ def _tables() -> _PartyTables:
     alias_to_name: dict[str, str] = {}
     aliases: list[str] = []
     context_aliases: list[str] = []
-    for party in data["parties"]:
+    for party in data["parties"] + data.get("other_parties", []):
         alias_to_name[_key(party["name"])] = party["name"]
         for alias in party.get("aliases", []):
             alias_to_name[_key(alias)] = party["name"]
