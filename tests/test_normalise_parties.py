@@ -207,7 +207,7 @@ def test_fast_party_scans_find_what_the_plain_patterns_find(monkeypatch: pytest.
     from floorcross.normalise import parties
 
     tables = parties._tables()
-    aliases = [a for p in parties_data()["parties"] for a in p.get("aliases", [])]
+    aliases = [a for p in parties_data()["parties"] + parties_data()["other_parties"] for a in p.get("aliases", [])]
     # The patterns as first written: every alias tried at every character, no word tests.
     plain = dataclasses.replace(
         tables, alias_re=re.compile(rf"(?<![\w'’-])(?:{parties._alias_pattern(aliases)})(?![\w-])"),

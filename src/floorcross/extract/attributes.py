@@ -401,7 +401,7 @@ def party_of(ctx: ArticleContext, person: int, before: int | None = None, allow_
         if not app:
             app = re.match(rf"\s*,\s+(?:the|a|an)\s+[^,.;]{{0,40}}?\b(?:for|of)\s+the\s+({_P}+)", right)
         if not app:
-            app = re.match(rf"[^.;{_W}]{{0,60}}?(?:for|as\s+an?)\s+({_P}+)\s+(?:since|in|for|councillor|member)", right)
+            app = re.match(rf"[^.;{_W}]{{0,60}}?(?:for|as\s+an?)\s+(?:the\s+)?({_P}+)\s+(?:since|in|for|councillor|member)", right)
         if app:
             p = ctx.party_at(sentence.start + rel_end + app.start(1), sentence.start + rel_end + app.end(1))
             if p and p.name != "Independent":

@@ -237,8 +237,8 @@ def _find_atoms(ctx: ArticleContext, sentence: Sentence) -> list[Atom]:
             if match.groupdict().get("ind"):
                 s, e = match.span("ind")
                 party = ctx.party_at(s + base, e + base)
-                if party is None or party.name != "Independent":
-                    continue
+                if party is None or not (party.name == "Independent" or party.name.startswith("Independent ")):
+                    continue  # ("sit as an Independent Unionist": an independent label of its own)
                 atom.to_slot = PartySlot(party, None, s + base, e + base)
             found.append(atom)
     chosen: list[Atom] = []
