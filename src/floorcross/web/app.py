@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -29,7 +29,7 @@ from floorcross.store import open_store
 from floorcross.store.errors import CorrectionError, NotFound, QueryError, StoreError
 from floorcross.web import present
 from floorcross.web.deps import WebState, Writer, render, wants_json, web
-from floorcross.web.params import BadParam
+from floorcross.web.params import BadParam, guard_request
 from floorcross.web.security import COOKIE_NAME, SESSION_MAX_AGE, LoginThrottle, Signer
 
 log = logging.getLogger("floorcross.web")
@@ -86,7 +86,8 @@ def create_app(store_url: str | None = None, *, secret_key: str | None = None) -
     # FastAPI's own /docs loads Swagger UI from a CDN; ours is a page rendered on the server
     # from app.openapi() (routes/apidocs.py), so the reference works with no internet.
     app = FastAPI(title="floorcross", version=__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, lifespan=lifespan)
+                  docs_url=None, redoc_url=None, lifespan=lifespan,
+                  dependencies=[Depends(guard_request)])
     app.state.web = WebState(store, _templates(), Signer(key or secrets.token_urlsafe(32)),
                              LoginThrottle(), writer, ephemeral)
     _add_middleware(app)
@@ -165,6 +166,12 @@ def error_response(request: Request, status: int, message: str,
     return response
 
 
+def bad_request_status(request: Request) -> int:
+    """A parameter that cannot be used: 422 for the API (what FastAPI clients expect), 400 for
+    a page (a plain "bad request" page saying which parameter and why)."""
+    return 422 if wants_json(request) else 400
+
+
 def _validation_message(error: dict[str, Any]) -> dict[str, Any]:
     loc = [str(p) for p in error.get("loc", ()) if p not in {"query", "path", "body"}]
     name = ".".join(loc) or "request"
@@ -196,11 +203,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [_validation_message(e) for e in exc.errors()]
         message = "; ".join(f"{e['param']}: {e['message']}" for e in errors)
-        return error_response(request, 422, message, errors)
+        return error_response(request, bad_request_status(request), message, errors)
 
     @app.exception_handler(BadParam)
     async def bad_param(request: Request, exc: BadParam) -> Response:
-        return error_response(request, 422, str(exc),
+        return error_response(request, bad_request_status(request), str(exc),
                               [{"param": exc.name, "message": exc.message}])
 
     @app.exception_handler(NotFound)
