@@ -136,11 +136,24 @@ def _add_middleware(app: FastAPI) -> None:
             response.set_cookie(COOKIE_NAME, state.signer.dumps(current), max_age=SESSION_MAX_AGE,
                                 httponly=True, samesite="lax", path="/",
                                 secure=request.url.scheme == "https")
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+        return with_security_headers(response)
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def with_security_headers(response: Response) -> Response:
+    """The headers every response carries: the middleware adds them, and so does the error
+    page of an unexpected error (answered outside the middleware, by Starlette's outermost
+    layer)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 # ------------------------------------------------------------------------------ errors
@@ -158,12 +171,12 @@ def error_response(request: Request, status: int, message: str,
         body: dict[str, Any] = {"detail": message}
         if errors:
             body["errors"] = errors
-        return JSONResponse(body, status_code=status, headers=headers)
+        return with_security_headers(JSONResponse(body, status_code=status, headers=headers))
     context = {"status": status, "title": TITLES.get(status, "Error"), "message": message}
     response = render(request, "error.html", context, status_code=status)
     for key, value in (headers or {}).items():
         response.headers[key] = value
-    return response
+    return with_security_headers(response)
 
 
 def bad_request_status(request: Request) -> int:
