@@ -154,9 +154,9 @@ def test_an_html_page_of_a_million_tags_is_skipped_unparsed(tmp_path: Path) -> N
     (tmp_path / "tags.html").write_bytes(b"<html><body>" + b"<b>" * 1_000_000 + b"</body></html>")
     run = run_cli("extract", "good.txt", "tags.html", "-o", "out.jsonl", cwd=tmp_path)
     assert run.status == 1
-    assert run.lines_naming("tags.html") == [
+    assert run.lines_naming("tags.html") == [(
         "floorcross: tags.html: HTML has 1,000,004 tags (more than 50,000): not parsed, as it "
-        "would take too long and too much memory"]
+        "would take too long and too much memory")]
     assert set(records(tmp_path / "out.jsonl")) == {"good"}
     assert_bounded(run, 20)
 
@@ -291,9 +291,9 @@ def test_servers_that_trickle_bytes_hit_the_fetch_deadline(server: str, tmp_path
                   "--fetch-timeout", "2", "-o", "out.jsonl", cwd=tmp_path)
     assert run.status == 1
     for path in ("/slow-head", "/slow-body"):
-        assert run.lines_naming(path) == [
+        assert run.lines_naming(path) == [(
             f"floorcross: {server}{path}: could not fetch: no complete response within 2s "
-            "(--fetch-timeout)"]
+            "(--fetch-timeout)")]
     assert len(records(tmp_path / "out.jsonl")) == 1
     assert_bounded(run, 25)  # two deadlines of 2 s, and the start; each URL alone held 60 s
 
@@ -302,8 +302,8 @@ def test_a_content_encoding_bomb_is_cut_off_while_streaming(server: str, tmp_pat
     run = run_cli("extract", f"{server}/bomb", f"{server}/good", "-o", "out.jsonl",
                   cwd=tmp_path)
     assert run.status == 1
-    assert run.lines_naming("/bomb") == [
+    assert run.lines_naming("/bomb") == [(
         f"floorcross: {server}/bomb: larger than 5 MB once decompressed (download cut off; a "
-        "decompression bomb?)"]
+        "decompression bomb?)")]
     assert len(records(tmp_path / "out.jsonl")) == 1
     assert_bounded(run, 25)
