@@ -63,7 +63,7 @@ def safe_text(value: str) -> str:
     A file name that is not valid UTF-8 reaches Python with lone surrogates
     (``surrogateescape``); these cannot be written to a UTF-8 terminal, file or database. They
     become the bytes they stand for, escaped: ``caf\\xe9.txt``. Other lone surrogates (from
-    ``\\ud800`` in JSON) become U+FFFD.
+    ``\\ud800`` in JSON) become ``?``.
     """
     try:
         value.encode("utf-8")
