@@ -6,7 +6,7 @@ valid integer") are rewritten the same way in ``app.py``.
 
 :func:`guard_request` runs before every route (an app-wide dependency): whatever a route does
 with its parameters, none of them (query, path or form) reaches the database holding a number
-past 64 bits, a control character, or thousands of characters.
+past 32 bits (PostgreSQL's ids), a control character, or thousands of characters.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ MAX_LIMIT = 500
 MAX_PAGE = 1_000_000
 # Longest value any parameter may have (a council name, a search, a review note).
 MAX_VALUE_CHARS = 2_000
-INT64 = (-(2**63), 2**63 - 1)
+# Whole numbers a parameter may hold: the row ids' range on PostgreSQL (``integer``, 32 bits;
+# SQLite's are 64). Nothing a route takes is a number outside it.
+NUMBER_RANGE = (-(2**31), 2**31 - 1)
 _INTEGER = re.compile(r"[+-]?\d+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DATE_HINT = "date must be YYYY-MM-DD (or YYYY-MM, or YYYY)"
@@ -133,17 +135,19 @@ class ChangeFilters:
 
 
 def check_value(name: str, value: str) -> None:
-    """Raise :class:`BadParam` for a value no route could use: a whole number outside 64 bits
-    (the database cannot hold it: ``?person=99999999999999999999``), a control character (a
-    NUL ends a PostgreSQL string), or more than :data:`MAX_VALUE_CHARS` characters."""
+    """Raise :class:`BadParam` for a value no route could use: a whole number outside
+    :data:`NUMBER_RANGE` (no id is, and the database cannot compare one past its integers:
+    ``?person=99999999999999999999``), a control character (a NUL ends a PostgreSQL string),
+    or more than :data:`MAX_VALUE_CHARS` characters."""
     if len(value) > MAX_VALUE_CHARS:
         raise BadParam(name, f"too long ({len(value):,} characters, at most {MAX_VALUE_CHARS:,})")
     if _CONTROL.search(value):
         raise BadParam(name, "must not contain control characters")
     stripped = value.strip()
-    if _INTEGER.fullmatch(stripped) and not INT64[0] <= int(stripped) <= INT64[1]:
+    low, high = NUMBER_RANGE
+    if _INTEGER.fullmatch(stripped) and not low <= int(stripped) <= high:
         raise BadParam(name, f"{_short(stripped)} is out of range (a number must be between "
-                             f"{INT64[0]} and {INT64[1]})")
+                             f"{low} and {high})")
 
 
 def _short(value: str) -> str:
