@@ -13,7 +13,18 @@ EVAL_DIRS := $(wildcard $(CORPUS)/seeds $(CORPUS)/dev)
 BENCH_ARGS ?=
 THROUGHPUT_ARGS ?= --n 20000 --workers 2
 
-.PHONY: help venv demo test chromium eval bench lint clean distclean
+OLDEST_PIP := 23.2.1
+OLD_PIP_VENV := .venv-oldest-pip
+
+# The steps that fill a virtualenv ($(1)) from the locks, whatever pip it started with: first
+# the pinned, hashed pip of requirements-pip.lock, then the lock with that pip.
+define install_locked
+	$(1)/bin/python -m pip install --require-hashes --no-deps -r requirements-pip.lock
+	$(1)/bin/pip install --require-hashes -r requirements.lock
+	$(1)/bin/pip install --no-deps --no-build-isolation -e .
+endef
+
+.PHONY: help venv demo test chromium eval bench lint clean distclean check-oldest-pip
 
 help:
 	@echo "make venv    create $(VENV) and install the locked dependencies"
@@ -23,6 +34,7 @@ help:
 	@echo "make bench   measure extraction speed (BENCH_ARGS='--n 500 --json')"
 	@echo "make throughput  end-to-end ingest speed on a synthetic stream (THROUGHPUT_ARGS='--n 100000')"
 	@echo "make lint    ruff"
+	@echo "make check-oldest-pip  build a throwaway venv whose pip is $(OLDEST_PIP) and install the locks into it"
 	@echo "make clean   remove generated files (distclean: the virtualenv too)"
 
 venv: $(STAMP)
@@ -30,10 +42,21 @@ venv: $(STAMP)
 # Re-run only when the lock or the project metadata change.
 $(STAMP): requirements-pip.lock requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --require-hashes --no-deps -r requirements-pip.lock
-	$(BIN)/pip install --require-hashes -r requirements.lock
-	$(BIN)/pip install --no-deps --no-build-isolation -e .
+	$(call install_locked,$(VENV))
 	touch $(STAMP)
+
+# CI proves the oldest pip we support: a venv downgraded to pip $(OLDEST_PIP) (what Python
+# 3.11.7 ships) takes the first step of `make venv` (the pinned pip), and the pip it gets then
+# resolves the whole lock, hashes checked, as the second step does (--dry-run: installing it
+# all again would take minutes; `make venv` itself installs it). The venv is removed after.
+check-oldest-pip:
+	rm -rf $(OLD_PIP_VENV)
+	$(PYTHON) -m venv $(OLD_PIP_VENV)
+	$(OLD_PIP_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip==$(OLDEST_PIP)
+	$(OLD_PIP_VENV)/bin/python -m pip --version | grep -q '^pip $(OLDEST_PIP) '
+	$(OLD_PIP_VENV)/bin/python -m pip install --require-hashes --no-deps -r requirements-pip.lock
+	$(OLD_PIP_VENV)/bin/pip install --quiet --dry-run --require-hashes -r requirements.lock
+	rm -rf $(OLD_PIP_VENV)
 
 # Each step writes into $(DEMO_OUT)/; later steps (ingest, ...) read what earlier ones wrote.
 demo: venv
@@ -82,4 +105,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(OLD_PIP_VENV)

@@ -156,6 +156,18 @@ def test_who_left_labour_on_luton_council(loaded: str) -> None:
     assert "Dana Whitlock" in table.output and "Labour → Independent" in table.output
 
 
+@pytest.mark.parametrize("args", [("person", "99999999999999999999"),
+                                  ("changes", "--person", "99999999999999999999"),
+                                  ("change", "verify", "9223372036854775808")])
+def test_an_id_past_64_bits_is_one_line_not_a_traceback(loaded: str, args: tuple[str, ...]
+                                                        ) -> None:
+    result = runner.invoke(app, [*args, "--db", loaded])
+    assert isinstance(result.exception, SystemExit), result.exception  # no other exception
+    assert result.exit_code == 2
+    assert result.output.startswith("floorcross: ") and len(result.output.splitlines()) == 1
+    assert "too large" in result.output or "out of range" in result.output, result.output
+
+
 def test_changes_dates_and_formats(loaded: str) -> None:
     data = json.loads(invoke("changes", "--since", "2023-09", "--until", "2023", "-f", "json",
                              "--db", loaded).output)

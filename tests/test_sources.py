@@ -297,3 +297,54 @@ def test_fmt_size(size: int, text: str) -> None:
 )
 def test_iso_date(value: str | None, expected: str | None) -> None:
     assert iso_date(value) == expected
+
+
+# ------------------------------------------------------------------------------ hostile files
+
+
+def test_fifos_are_skipped_given_directly_or_in_a_folder(tmp_path: Path) -> None:
+    import os
+
+    write(tmp_path / "in" / "a.txt", STORY)
+    os.mkfifo(tmp_path / "in" / "pipe.txt")
+    os.mkfifo(tmp_path / "odd.jsonl")
+    items = run(tmp_path / "in", tmp_path / "odd.jsonl")
+    assert [type(i).__name__ for i in items] == ["SourceArticle", "SourceProblem",
+                                                 "SourceProblem"]
+    assert items[1] == SourceProblem(origin=str(tmp_path / "in" / "pipe.txt"),
+                                     reason="not a regular file (FIFO): skipped")
+    assert items[2].reason == "not a regular file (FIFO): skipped"
+
+
+def test_readers_open_only_regular_files(tmp_path: Path) -> None:
+    import os
+
+    from floorcross.sources.common import NotRegularFile, open_regular, read_file_bytes
+
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(NotRegularFile, match="FIFO"):  # at once: no writer is waited for
+        open_regular(tmp_path / "pipe")
+    problem = read_file_bytes(Path("/dev/zero"), 100)
+    assert problem == SourceProblem(origin="/dev/zero",
+                                    reason="not a regular file (character device): skipped")
+    with open_regular(write(tmp_path / "a.txt", "x")) as fh:
+        assert fh.read() == b"x"
+
+
+def test_names_that_are_not_utf8_are_escaped_in_every_record(tmp_path: Path) -> None:
+    import os
+
+    from floorcross.sources.common import safe_text
+
+    name = os.fsdecode(b"caf\xe9.txt")  # what os.listdir gives for a Latin-1 name
+    assert safe_text(name) == "caf\\xe9.txt" and safe_text("café") == "café"
+    assert safe_text("a\ud800b") == "a?b"  # a lone surrogate from JSON cannot be stored
+    write(tmp_path / name, STORY)
+    (tmp_path / os.fsdecode(b"\xff.bin")).write_bytes(b"x")
+    items = run(tmp_path)
+    article = next(i for i in items if isinstance(i, SourceArticle))
+    assert article.doc == "caf\\xe9" and article.origin == str(tmp_path / "caf\\xe9.txt")
+    warning = next(i for i in items if isinstance(i, SourceWarning))
+    assert warning.origin == str(tmp_path / "\\xff.bin")
+    for item in items:
+        item.model_dump_json().encode("utf-8")  # printable and storable

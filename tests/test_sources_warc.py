@@ -244,3 +244,56 @@ def test_warcio_is_used_when_fastwarc_is_missing(
     monkeypatch.setitem(sys.modules, "fastwarc.warc", None)
     assert default_backend() == "warcio"
     assert list(iter_sources([str(path)])) == with_default
+
+
+# ------------------------------------------------------------------------------ decompression
+
+
+def test_inflater_reads_every_gzip_member_and_both_deflates() -> None:
+    import zlib
+
+    from floorcross.sources.http_body import inflate
+
+    text = b"Councillor Greta Toll has been expelled. " * 200
+    assert inflate(gzip.compress(text) + gzip.compress(text), "gzip") == text + text
+    assert inflate(zlib.compress(text), "deflate") == text
+    raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+    assert inflate(raw.compress(text) + raw.flush(), "deflate") == text
+    assert inflate(gzip.compress(text)[:-12], "gzip") == text[: len(inflate(
+        gzip.compress(text)[:-12], "gzip"))]  # cut short: what was there, as browsers do
+
+
+def test_inflater_never_gives_or_holds_more_than_its_limit() -> None:
+    from floorcross.sources.http_body import DecompressedTooLarge, Inflater, inflate
+
+    bomb = gzip.compress(b"\0" * 1_000_000) * 50  # 50 MB from 50 KB
+    with pytest.raises(DecompressedTooLarge, match="more than 100 KB"):
+        inflate(bomb, "gzip", 100_000)
+    layer = Inflater("gzip", 100_000)
+    given = 0
+    with pytest.raises(DecompressedTooLarge):
+        for i in range(0, len(bomb), 1000):
+            given += len(layer.feed(bomb[i:i + 1000]))
+    assert given <= 100_000
+    assert inflate(gzip.compress(b"x" * 1000), "gzip", 1000) == b"x" * 1000
+
+
+def test_a_gzip_bomb_in_a_record_is_a_problem_and_the_rest_is_read(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"),
+                                       ("Content-Encoding", "gzip, gzip")], protocol="HTTP/1.1")
+    inner = gzip.compress(b"\0" * 20_000_000)
+    bomb = gzip.compress(inner)
+    writer.write_record(writer.create_warc_record(
+        "https://bomb.example/", "response", payload=io.BytesIO(bomb), http_headers=http))
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(
+        TOLL_URL, "response", payload=io.BytesIO(page("Toll expelled", TOLL)), http_headers=http))
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(out.getvalue())
+    items = list(iter_sources([str(path)], max_bytes=1_000_000))
+    assert items[0] == SourceProblem(
+        origin=f"{path}@0", reason=f"gzip content decompresses to more than 1 MB (from "
+        f"{fmt_size(len(inner))} compressed): skipped (a decompression bomb?)")
+    assert isinstance(items[1], SourceArticle) and items[1].url == TOLL_URL

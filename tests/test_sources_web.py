@@ -277,3 +277,55 @@ def test_default_fetcher_is_made_only_when_needed(
     items = list(iter_sources(["https://echo.example/news/stannard"], fetch=fetch))
     assert len(made) == (1 if fetch else 0)
     assert isinstance(items[0], SourceArticle if fetch else SourceProblem)
+
+
+# ------------------------------------------------------------------------------ hostile servers
+
+
+def test_each_content_encoding_layer_is_undone_under_the_cap() -> None:
+    import gzip
+    import zlib
+
+    def stream(data: bytes) -> Iterator[bytes]:  # a generator: the body arrives as a stream
+        for i in range(0, len(data), 4096):
+            yield data[i:i + 4096]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.headers["accept-encoding"] == "gzip, deflate"
+        if request.url.path == "/two-layers":
+            body = gzip.compress(zlib.compress(PAGE.encode()))
+            return httpx.Response(200, content=stream(body), headers={
+                "Content-Type": "text/html", "Content-Encoding": "deflate, gzip"})
+        if request.url.path == "/bomb":
+            body = gzip.compress(b"\0" * 1_000_000) * 20
+            return httpx.Response(200, content=stream(body), headers={
+                "Content-Type": "text/html", "Content-Encoding": "gzip"})
+        return httpx.Response(200, content=stream(b"x"), headers={"Content-Encoding": "br"})
+
+    web = fetcher(handler, max_bytes=100_000)
+    page = web.fetch("https://echo.example/two-layers")
+    assert isinstance(page, FetchResult) and page.content == PAGE.encode()
+    assert web.fetch("https://echo.example/bomb") == SourceProblem(
+        origin="https://echo.example/bomb",
+        reason="larger than 100 KB once decompressed (download cut off; a decompression bomb?)")
+    assert web.fetch("https://echo.example/br") == SourceProblem(
+        origin="https://echo.example/br", reason="unsupported content encoding 'br'")
+
+
+def test_a_body_that_trickles_in_ends_at_the_deadline() -> None:
+    import time
+
+    def trickle() -> Iterator[bytes]:
+        for _ in range(100):
+            time.sleep(0.05)
+            yield b"x"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=trickle(), headers={"Content-Type": "text/html"})
+
+    start = time.monotonic()
+    result = fetcher(handler, deadline=0.3).fetch("https://slow.example/")
+    assert result == SourceProblem(
+        origin="https://slow.example/",
+        reason="could not fetch: no complete response within 0.3s (--fetch-timeout)")
+    assert time.monotonic() - start < 2  # not the 5 s the whole body takes

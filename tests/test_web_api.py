@@ -229,9 +229,9 @@ def test_feed_filters_and_low_confidence(client: TestClient) -> None:
     assert "Tom Reed" in low and "Priya Lamb" not in low
 
 
-def test_bad_filter_on_a_page_is_a_422_page_without_traceback(client: TestClient) -> None:
+def test_bad_filter_on_a_page_is_a_400_page_without_traceback(client: TestClient) -> None:
     page = client.get("/", params={"since": "yesterday-ish"})
-    assert page.status_code == 422
+    assert page.status_code == 400
     assert "since" in page.text and "YYYY-MM-DD" in page.text
     assert "Traceback" not in page.text
 
@@ -285,7 +285,7 @@ def test_api_changes_csv_download_has_every_matching_row(client: TestClient) -> 
     ({"review": "maybe"}, "review", "unreviewed, verified, rejected, any"),
     ({"limit": "0"}, "limit", "between 1 and 500"),
     ({"limit": "ten"}, "limit", "must be a whole number"),
-    ({"page": "0"}, "page", "1 or more"),
+    ({"page": "0"}, "page", "between 1 and 1,000,000"),
     ({"format": "xml"}, "format", "json, csv"),
     ({"sort": "random"}, "sort", "reported, date, found"),
     ({"conflicts": "perhaps"}, "conflicts", "give 1 or 0"),
@@ -751,7 +751,7 @@ def test_review_queue_filters(editor_client: TestClient) -> None:
     assert "Tom Reed" in low and "Priya Lamb" not in low
     conflicts = editor_client.get("/review", params={"conflicts": "1"}).text
     assert "Bob Hart" in conflicts and "Priya Lamb" not in conflicts
-    assert editor_client.get("/review", params={"review": "nonsense"}).status_code == 422
+    assert editor_client.get("/review", params={"review": "nonsense"}).status_code == 400
 
 
 # ------------------------------------------------------------------------------ databases

@@ -33,7 +33,8 @@ from floorcross.ingest import (
     scan_for,
 )
 from floorcross.sources import SourceArticle, SourceItem, input_units, iter_sources
-from floorcross.sources.common import DEFAULT_MAX_BYTES
+from floorcross.sources.common import DEFAULT_MAX_BYTES, safe_text
+from floorcross.sources.web import DEFAULT_FETCH_TIMEOUT
 from floorcross.store import BatchResult, Store
 
 # Files read ahead per worker: enough to keep the cluster busy while the writer works,
@@ -42,14 +43,15 @@ AHEAD_PER_WORKER = 2
 
 
 def read_unit(unit: str, fetch: bool, max_bytes: int, prefilter: bool, relevant_only: bool,
-              batch_size: int = BATCH_SIZE) -> list[Prepared | SourceItem]:
+              batch_size: int = BATCH_SIZE, fetch_timeout: float = DEFAULT_FETCH_TIMEOUT
+              ) -> list[Prepared | SourceItem]:
     """On a worker: one input file (or URL) read, prefiltered and extracted, in order."""
     scan = scan_for(prefilter)
     raw_filter, text_filter = reading_filters(scan, relevant_only)
     out: list[Prepared | SourceItem | None] = []
     articles: list[tuple[int, SourceArticle]] = []
     for item in iter_sources([unit], fetch=fetch, max_bytes=max_bytes, raw_filter=raw_filter,
-                             text_filter=text_filter):
+                             text_filter=text_filter, fetch_timeout=fetch_timeout):
         if isinstance(item, SourceArticle):
             articles.append((len(out), item))
             out.append(None)
@@ -94,6 +96,7 @@ def ingest_dask(
     batch_size: int = BATCH_SIZE,
     fetch: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT,
     prefilter: bool = True,
     relevant_only: bool = False,
     on_skip: Callable[[Skipped], None] | None = None,
@@ -111,7 +114,8 @@ def ingest_dask(
     try:
         return _run(inputs, store, client, batch_size=batch_size, fetch=fetch,
                     max_bytes=max_bytes, prefilter=prefilter, relevant_only=relevant_only,
-                    on_skip=on_skip, on_warning=on_warning, on_batch=on_batch)
+                    on_skip=on_skip, on_warning=on_warning, on_batch=on_batch,
+                    fetch_timeout=fetch_timeout)
     finally:
         close()
 
@@ -120,15 +124,16 @@ def _run(inputs: Sequence[str], store: Store, client: Any, *, batch_size: int, f
          max_bytes: int, prefilter: bool, relevant_only: bool,
          on_skip: Callable[[Skipped], None] | None,
          on_warning: Callable[[Skipped], None] | None,
-         on_batch: Callable[[BatchResult], None] | None) -> IngestSummary:
+         on_batch: Callable[[BatchResult], None] | None,
+         fetch_timeout: float = DEFAULT_FETCH_TIMEOUT) -> IngestSummary:
     summary = IngestSummary()
-    run_id = store.start_run(list(inputs))
+    run_id = store.start_run([safe_text(str(i)) for i in inputs])
     scan = scan_for(prefilter)
     batcher = Batcher(store, Inline(default_extract()), extractor_version(), summary,
                        on_skip or (lambda _: None), on_batch, scan=scan,
                        relevant_only=relevant_only, batch_size=batch_size)
     for result in _results(inputs, client, fetch, max_bytes, prefilter, relevant_only,
-                           batch_size):
+                           batch_size, fetch_timeout):
         if isinstance(result, Prepared):
             summary.read += 1
             batcher.add(result, ready=True)
@@ -141,7 +146,8 @@ def _run(inputs: Sequence[str], store: Store, client: Any, *, batch_size: int, f
 
 
 def _results(inputs: Sequence[str], client: Any, fetch: bool, max_bytes: int, prefilter: bool,
-             relevant_only: bool, batch_size: int) -> Iterator[Prepared | SourceItem]:
+             relevant_only: bool, batch_size: int,
+             fetch_timeout: float = DEFAULT_FETCH_TIMEOUT) -> Iterator[Prepared | SourceItem]:
     """Every unit's results in input order, with a bounded number of files in flight."""
     ahead = AHEAD_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
     units: Iterator[str | SourceItem] = input_units(inputs)
@@ -151,9 +157,10 @@ def _results(inputs: Sequence[str], client: Any, fetch: bool, max_bytes: int, pr
         if not isinstance(unit, str):
             return [unit]
         if unit == "-":  # only this process can read its standard input
-            return read_unit(unit, fetch, max_bytes, prefilter, relevant_only, batch_size)
+            return read_unit(unit, fetch, max_bytes, prefilter, relevant_only, batch_size,
+                             fetch_timeout)
         return client.submit(read_unit, unit, fetch, max_bytes, prefilter, relevant_only,
-                             batch_size, pure=False)
+                             batch_size, fetch_timeout, pure=False)
 
     for unit in units:
         flight.append(submit(unit))

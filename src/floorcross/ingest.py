@@ -34,7 +34,8 @@ from floorcross.sources import (
     SourceWarning,
     iter_sources,
 )
-from floorcross.sources.common import DEFAULT_MAX_BYTES
+from floorcross.sources.common import DEFAULT_MAX_BYTES, safe_text
+from floorcross.sources.web import DEFAULT_FETCH_TIMEOUT
 from floorcross.store import BatchResult, ExtractFn, Store
 
 if TYPE_CHECKING:
@@ -485,6 +486,7 @@ def ingest(
     fetch: bool = True,
     fetcher: Fetcher | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT,
     prefilter: bool = True,
     relevant_only: bool = False,
     workers: int | None = 1,
@@ -506,14 +508,15 @@ def ingest(
     """
     summary = IngestSummary()
     scan = scan_for(prefilter)
-    run_id = store.start_run(list(inputs))
+    run_id = store.start_run([safe_text(str(i)) for i in inputs])
     batcher = Batcher(store, _extraction(extract, workers), extractor_version(), summary,
                        on_skip or (lambda _: None), on_batch, scan=scan,
                        relevant_only=relevant_only, batch_size=batch_size)
     raw_filter, text_filter = reading_filters(scan, relevant_only)
     try:
         items = iter_sources(inputs, fetch=fetch, max_bytes=max_bytes, fetcher=fetcher,
-                             raw_filter=raw_filter, text_filter=text_filter)
+                             raw_filter=raw_filter, text_filter=text_filter,
+                             fetch_timeout=fetch_timeout)
         for item in items:
             if isinstance(item, SourceArticle):
                 summary.read += 1

@@ -310,6 +310,7 @@ def run_extract(
     fetch: bool,
     max_bytes: int,
     batch_size: int,
+    fetch_timeout: float = 30.0,
     progress: Progress | None = None,
     total: int | None = None,
 ) -> RunCounts:
@@ -330,7 +331,7 @@ def run_extract(
         if progress is not None and task is not None:
             progress.advance(task)
 
-    sources = iter_sources(paths, fetch=fetch, max_bytes=max_bytes)
+    sources = iter_sources(paths, fetch=fetch, max_bytes=max_bytes, fetch_timeout=fetch_timeout)
     for result in extract_stream(sources, batch_size=batch_size):
         if isinstance(result, SourceWarning):
             counts.warnings += 1
@@ -381,6 +382,10 @@ def extract_command(
     max_bytes: Annotated[int, typer.Option(
         "--max-bytes", min=1, envvar="FLOORCROSS_MAX_BYTES", metavar="BYTES",
         help="Skip any input file or download larger than this.")] = MAX_BYTES,
+    fetch_timeout: Annotated[float, typer.Option(
+        "--fetch-timeout", min=0.1, metavar="SECONDS", envvar="FLOORCROSS_FETCH_TIMEOUT",
+        help="Give up on a download not complete (connection, headers and whole body) within "
+             "this.")] = 30.0,
     batch_size: Annotated[int, typer.Option(
         "--batch-size", min=1, help="Articles per extraction batch (bigger is faster, uses more "
                                     "memory).")] = BATCH_SIZE,
@@ -395,6 +400,7 @@ def extract_command(
         with progress or nullcontext():
             counts = run_extract(paths, out, pretty=pretty, as_table=fmt is OutputFormat.table,
                                  fetch=fetch, max_bytes=max_bytes, batch_size=batch_size,
+                                 fetch_timeout=fetch_timeout,
                                  progress=progress, total=total)
         if fmt is OutputFormat.table:
             write_table(out, counts.rows, counts.articles)

@@ -59,6 +59,9 @@ def handled() -> Iterator[None]:
         yield
     except StoreError as exc:
         raise fail(str(exc)) from None
+    except OverflowError:  # SQLite cannot compare a column with a number past 64 bits
+        raise fail("a number given is too large: no id in the database is past "
+                   "2147483647") from None
     except SQLAlchemyError as exc:  # e.g. still locked after the busy timeout
         detail = getattr(exc, "orig", None) or exc
         raise fail(f"database error: {str(detail).splitlines()[0]}") from None

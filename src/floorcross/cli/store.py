@@ -95,6 +95,10 @@ def ingest_command(
     max_bytes: Annotated[int, typer.Option(
         "--max-bytes", min=1, metavar="BYTES", envvar="FLOORCROSS_MAX_BYTES",
         help="Skip any file or download larger than this.")] = 5_000_000,
+    fetch_timeout: Annotated[float, typer.Option(
+        "--fetch-timeout", min=0.1, metavar="SECONDS", envvar="FLOORCROSS_FETCH_TIMEOUT",
+        help="Give up on a download not complete (connection, headers and whole body) within "
+             "this.")] = 30.0,
     relevant_only: Annotated[bool, typer.Option(
         "--relevant-only/--keep-irrelevant",
         help="Store only articles that report a change (pages without the vocabulary are not "
@@ -142,6 +146,7 @@ def ingest_command(
             if paths:
                 options: dict[str, Any] = {
                     "batch_size": batch_size, "fetch": fetch, "max_bytes": max_bytes,
+                    "fetch_timeout": fetch_timeout,
                     "prefilter": prefilter, "relevant_only": relevant_only, "workers": workers,
                     "on_skip": note, "on_warning": lambda w: note(w, "warning: "),
                     "on_batch": advance}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -50,20 +52,92 @@ def os_error_reason(exc: OSError) -> str:
         return "permission denied"
     if isinstance(exc, IsADirectoryError):
         return "is a directory"
+    if isinstance(exc, NotRegularFile):
+        return str(exc)
     return (exc.strerror or str(exc) or type(exc).__name__).lower()
 
 
+def safe_text(value: str) -> str:
+    """Return ``value`` printable and storable whatever bytes it came from.
+
+    A file name that is not valid UTF-8 reaches Python with lone surrogates
+    (``surrogateescape``); these cannot be written to a UTF-8 terminal, file or database. They
+    become the bytes they stand for, escaped: ``caf\\xe9.txt``. Other lone surrogates (from
+    ``\\ud800`` in JSON) become ``?``.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = value.encode("utf-8", "surrogateescape" if _only_escapes(value) else "replace")
+        return raw.decode("utf-8", "backslashreplace")
+    return value
+
+
+def _only_escapes(value: str) -> bool:
+    """True when every surrogate in ``value`` is one ``surrogateescape`` makes (U+DC80-DCFF)."""
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in value)
+
+
+class NotRegularFile(OSError):
+    """An input that is a FIFO, socket or device: reading it could block for ever."""
+
+
+_FILE_TYPES = (
+    (stat.S_ISFIFO, "FIFO"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISDIR, "directory"),
+)
+
+
+def not_regular_reason(mode: int) -> str:
+    """Return the reason for skipping a file of this ``st_mode`` that is not a regular file."""
+    kind = next((name for test, name in _FILE_TYPES if test(mode)), "unknown type")
+    return f"not a regular file ({kind}): skipped"
+
+
+def open_regular(path: Path):
+    """Open ``path`` for reading in binary, refusing anything but a regular file.
+
+    The file is opened without blocking (a FIFO with no writer would otherwise wait for
+    ever) and checked on the open descriptor, so it cannot be swapped in between.
+    Raises :class:`NotRegularFile` (an ``OSError``) for FIFOs, sockets and devices.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(not_regular_reason(mode))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def regular_file_problem(path: Path) -> str | None:
+    """Return why ``path`` is not a readable regular file without opening it, or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # the reader reports it
+    return None if stat.S_ISREG(mode) else not_regular_reason(mode)
+
+
 def read_file_bytes(path: Path, max_bytes: int) -> bytes | SourceProblem:
-    """Return the whole file, or a problem: missing, unreadable, too large, or empty.
+    """Return the whole file, or a problem: missing, not a regular file, unreadable, too
+    large, or empty.
 
     The size is checked before reading, and again while reading (the file may grow).
     """
     origin = str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return SourceProblem(origin=origin, reason=too_large(max_bytes, size))
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                return SourceProblem(origin=origin, reason=too_large(max_bytes, size))
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         return SourceProblem(origin=origin, reason=os_error_reason(exc))

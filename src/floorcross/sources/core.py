@@ -12,6 +12,7 @@ from floorcross.sources.common import (
     DEFAULT_MAX_BYTES,
     is_http_url,
     read_file_bytes,
+    regular_file_problem,
     url_scheme,
     url_slug,
 )
@@ -32,7 +33,7 @@ from floorcross.sources.models import (
 )
 from floorcross.sources.text import TEXT_SUFFIXES, decode_text, read_stdin, read_text_file
 from floorcross.sources.warc import WARC_SUFFIXES, read_warc
-from floorcross.sources.web import Fetcher, article_from_response
+from floorcross.sources.web import DEFAULT_FETCH_TIMEOUT, Fetcher, article_from_response
 
 URL_LIST_SUFFIXES = (".urls",)
 EXPECTED = "expected .txt, .html, .rss/.atom/.xml, .warc[.gz], .jsonl[.gz], .urls"
@@ -74,6 +75,7 @@ class _Run:
     given_fetcher: Fetcher | None
     raw_filter: RawFilter | None = None
     text_filter: TextFilter | None = None
+    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT
     _own_fetcher: Fetcher | None = field(default=None, init=False)
 
     def fetcher(self) -> Fetcher | None:
@@ -82,7 +84,7 @@ class _Run:
         if self.given_fetcher is not None:
             return self.given_fetcher
         if self._own_fetcher is None:
-            self._own_fetcher = Fetcher(max_bytes=self.max_bytes)
+            self._own_fetcher = Fetcher(max_bytes=self.max_bytes, deadline=self.fetch_timeout)
         return self._own_fetcher
 
     def close(self) -> None:
@@ -99,13 +101,15 @@ def iter_sources(
     recursive: bool = True,
     raw_filter: RawFilter | None = None,
     text_filter: TextFilter | None = None,
+    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT,
 ) -> Iterator[SourceItem]:
     """Yield an article for every readable input, and a problem or warning for the rest.
 
     ``inputs`` are file paths, folders (walked in sorted order, hidden files and ``.json``
     sidecars skipped; ``recursive=False`` reads only the top level), ``-`` for standard input,
     and http/https URLs (fetched, unless ``fetch=False``). ``max_bytes`` limits each article
-    file or download; ``fetcher`` replaces the default :class:`Fetcher`. Never raises for bad
+    file or download; ``fetch_timeout`` bounds each download as a whole (connecting, headers
+    and body); ``fetcher`` replaces the default :class:`Fetcher`. Never raises for bad
     input: each failure is a :class:`SourceProblem` and the run goes on. ``raw_filter``, when
     given, sees the bytes of each HTML page (files and web archives) before it is parsed, and
     a page it rejects becomes a :class:`SourcePassedOver`; ``text_filter`` does the same for the
@@ -113,7 +117,7 @@ def iter_sources(
     """
     if isinstance(inputs, (str, os.PathLike)):  # one input, not an iterable of characters
         inputs = [str(inputs)]
-    run = _Run(fetch, max_bytes, recursive, fetcher, raw_filter, text_filter)
+    run = _Run(fetch, max_bytes, recursive, fetcher, raw_filter, text_filter, fetch_timeout)
     try:
         for unit in input_units(inputs, recursive=recursive):
             if isinstance(unit, str):
@@ -168,6 +172,10 @@ def _guarded(origin: str, make: Callable[[], Iterator[SourceItem]]) -> Iterator[
 
 
 def _file_items(path: Path, run: _Run) -> Iterator[SourceItem]:
+    not_regular = regular_file_problem(path)
+    if not_regular is not None:  # a FIFO would block the run for ever, a device never end
+        yield SourceProblem(origin=str(path), reason=not_regular)
+        return
     kind = file_kind(path)
     if kind is None:
         yield SourceProblem(origin=str(path), reason=unknown_type_reason(path))
@@ -196,6 +204,10 @@ def _folder_units(folder: Path, recursive: bool) -> Iterator[str | SourceItem]:
     found = False
     for path in walk_folder(folder, recursive):
         if path.name.lower().endswith(SIDECAR_SUFFIXES):
+            continue
+        not_regular = regular_file_problem(path)
+        if not_regular is not None:
+            yield SourceProblem(origin=str(path), reason=not_regular)
             continue
         if file_kind(path) is None:
             reason = f"skipped: {unknown_type_reason(path)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +13,10 @@ from typing import IO, Any
 from floorcross.sources.common import (
     DEFAULT_MAX_BYTES,
     doc_stem,
+    fmt_size,
     host_of,
     iso_date,
+    open_regular,
     os_error_reason,
     too_large,
     url_slug,
@@ -30,22 +33,69 @@ from floorcross.sources.models import (
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 
 
-def _open(path: Path) -> IO[bytes]:
+# A gzip layer may give at most this many times its compressed size (news JSON compresses
+# 5 to 10 times; a bomb of zeros 1,000 times), once past ``max_bytes``.
+MAX_GZIP_RATIO = 100
+
+
+class GzipBomb(Exception):
+    """A ``.jsonl.gz`` whose decompressed size is out of all proportion to its file."""
+
+
+class _Plain:
+    """The file's bytes as they are; the same calls as :class:`_Gunzipped`."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.fh = raw
+
+    def check(self, max_bytes: int) -> None:
+        pass
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+class _Gunzipped(_Plain):
+    """A gzip file decompressed as read, stopped once it gives more than ``MAX_GZIP_RATIO``
+    times what it has read (and more than ``max_bytes``)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        super().__init__(gzip.GzipFile(fileobj=raw, mode="rb"))
+
+    def check(self, max_bytes: int) -> None:
+        out, read = self.fh.tell(), max(self.raw.tell(), 1)
+        if out > max_bytes and out > MAX_GZIP_RATIO * read:
+            raise GzipBomb(
+                f"decompressed data over {MAX_GZIP_RATIO} times the compressed size "
+                f"({fmt_size(out)} from {fmt_size(read)}): not read further (a gzip bomb?)")
+
+    def close(self) -> None:
+        try:
+            self.fh.close()
+        finally:
+            self.raw.close()
+
+
+def _open(path: Path) -> _Plain:
+    raw = open_regular(path)
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
-    return path.open("rb")
+        return _Gunzipped(raw)
+    return _Plain(raw)
 
 
-def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+def _lines(source: _Plain, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
     """Yield ``(line number, line)``; ``None`` for a line longer than ``max_bytes`` (skipped)."""
+    fh = source.fh
     number = 0
     while line := fh.readline(max_bytes + 1):
         number += 1
+        source.check(max_bytes)
         if len(line) <= max_bytes or line.endswith(b"\n"):
             yield number, line
             continue
         while (rest := fh.readline(max_bytes + 1)) and not rest.endswith(b"\n"):
-            pass
+            source.check(max_bytes)
         yield number, None
 
 
@@ -62,19 +112,27 @@ def read_jsonl(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     stem = doc_stem(path)
     seen = 0
     try:
-        if path.stat().st_size == 0:
+        source = _open(path)
+    except OSError as exc:
+        yield SourceProblem(origin=origin, reason=os_error_reason(exc))
+        return
+    try:
+        if os.fstat(source.fh.fileno()).st_size == 0:
             yield SourceProblem(origin=origin, reason="empty file")
             return
-        with _open(path) as fh:
-            for number, line in _lines(fh, max_bytes):
-                seen = number
-                yield from _line_items(line, f"{origin}#line-{number}", stem, number, max_bytes,
-                                       text_filter)
+        for number, line in _lines(source, max_bytes):
+            seen = number
+            yield from _line_items(line, f"{origin}#line-{number}", stem, number, max_bytes,
+                                   text_filter)
+    except GzipBomb as exc:
+        yield SourceProblem(origin=origin, reason=f"after line {seen}: {exc}")
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         reason = f"corrupt or truncated gzip after line {seen}: {exc}"
         yield SourceProblem(origin=origin, reason=reason)
     except OSError as exc:
         yield SourceProblem(origin=origin, reason=os_error_reason(exc))
+    finally:
+        source.close()
 
 
 def _parse_line(line: bytes | None, max_bytes: int) -> dict[str, Any] | str:

@@ -19,6 +19,15 @@ def normalise_for_hash(text: str) -> str:
     return " ".join(DATE_LINE.sub("", text, count=1).split()).lower()
 
 
+def _safe_fields(data: Any) -> Any:
+    """The string fields of a record made printable and storable (see ``safe_text``)."""
+    if not isinstance(data, dict):
+        return data
+    from floorcross.sources.common import safe_text
+
+    return {k: safe_text(v) if isinstance(v, str) else v for k, v in data.items()}
+
+
 def content_hash(text: str) -> str:
     """Return the sha256 hex digest of the normalised text (equal for syndicated copies)."""
     return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
@@ -46,6 +55,7 @@ class SourceArticle(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _fill_hash(cls, data: Any) -> Any:
+        data = _safe_fields(data)
         if isinstance(data, dict) and not data.get("content_hash") and "text" in data:
             data = {**data, "content_hash": content_hash(str(data["text"]))}
         return data
@@ -55,6 +65,11 @@ class SourceProblem(BaseModel):
     """An input (or part of one) that could not be read; the run goes on without it."""
 
     model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _safe(cls, data: Any) -> Any:
+        return _safe_fields(data)
 
     origin: str
     reason: str
@@ -68,6 +83,11 @@ class SourceWarning(BaseModel):
     """An input that was processed, but with something the user should know about."""
 
     model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _safe(cls, data: Any) -> Any:
+        return _safe_fields(data)
 
     origin: str
     reason: str
@@ -86,6 +106,11 @@ class SourcePassedOver(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _safe(cls, data: Any) -> Any:
+        return _safe_fields(data)
 
     origin: str
     url: str | None = None

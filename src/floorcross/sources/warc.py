@@ -7,6 +7,7 @@ two give the same results.
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import BinaryIO, Literal
 
 from floorcross.sources.common import (
     DEFAULT_MAX_BYTES,
+    open_regular,
     os_error_reason,
     too_large,
     url_slug,
@@ -101,10 +103,11 @@ def read_warc(
     """
     origin = str(path)
     try:
-        if path.stat().st_size == 0:
+        fh = open_regular(path)
+        if os.fstat(fh.fileno()).st_size == 0:
+            fh.close()
             yield SourceProblem(origin=origin, reason="empty file")
             return
-        fh = path.open("rb")
     except OSError as exc:
         yield SourceProblem(origin=origin, reason=os_error_reason(exc))
         return
@@ -144,7 +147,7 @@ def _record_item(record: RawRecord, origin: str, max_bytes: int,
     body_size = record.length - (len(record.head) - len(response.body))
     if body_size > max_bytes:
         return SourceProblem(origin=where, reason=too_large(max_bytes, body_size))
-    body = response.decoded_body()
+    body = response.decoded_body(limit=max_bytes)
     if isinstance(body, str):
         return SourceProblem(origin=where, reason=body)
     if raw_filter is not None and not raw_filter(body):

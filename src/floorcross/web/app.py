@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -29,7 +29,7 @@ from floorcross.store import open_store
 from floorcross.store.errors import CorrectionError, NotFound, QueryError, StoreError
 from floorcross.web import present
 from floorcross.web.deps import WebState, Writer, render, wants_json, web
-from floorcross.web.params import BadParam
+from floorcross.web.params import BadParam, guard_request
 from floorcross.web.security import COOKIE_NAME, SESSION_MAX_AGE, LoginThrottle, Signer
 
 log = logging.getLogger("floorcross.web")
@@ -86,7 +86,8 @@ def create_app(store_url: str | None = None, *, secret_key: str | None = None) -
     # FastAPI's own /docs loads Swagger UI from a CDN; ours is a page rendered on the server
     # from app.openapi() (routes/apidocs.py), so the reference works with no internet.
     app = FastAPI(title="floorcross", version=__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, lifespan=lifespan)
+                  docs_url=None, redoc_url=None, lifespan=lifespan,
+                  dependencies=[Depends(guard_request)])
     app.state.web = WebState(store, _templates(), Signer(key or secrets.token_urlsafe(32)),
                              LoginThrottle(), writer, ephemeral)
     _add_middleware(app)
@@ -135,11 +136,24 @@ def _add_middleware(app: FastAPI) -> None:
             response.set_cookie(COOKIE_NAME, state.signer.dumps(current), max_age=SESSION_MAX_AGE,
                                 httponly=True, samesite="lax", path="/",
                                 secure=request.url.scheme == "https")
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+        return with_security_headers(response)
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def with_security_headers(response: Response) -> Response:
+    """The headers every response carries: the middleware adds them, and so does the error
+    page of an unexpected error (answered outside the middleware, by Starlette's outermost
+    layer)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 # ------------------------------------------------------------------------------ errors
@@ -157,12 +171,18 @@ def error_response(request: Request, status: int, message: str,
         body: dict[str, Any] = {"detail": message}
         if errors:
             body["errors"] = errors
-        return JSONResponse(body, status_code=status, headers=headers)
+        return with_security_headers(JSONResponse(body, status_code=status, headers=headers))
     context = {"status": status, "title": TITLES.get(status, "Error"), "message": message}
     response = render(request, "error.html", context, status_code=status)
     for key, value in (headers or {}).items():
         response.headers[key] = value
-    return response
+    return with_security_headers(response)
+
+
+def bad_request_status(request: Request) -> int:
+    """A parameter that cannot be used: 422 for the API (what FastAPI clients expect), 400 for
+    a page (a plain "bad request" page saying which parameter and why)."""
+    return 422 if wants_json(request) else 400
 
 
 def _validation_message(error: dict[str, Any]) -> dict[str, Any]:
@@ -196,11 +216,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [_validation_message(e) for e in exc.errors()]
         message = "; ".join(f"{e['param']}: {e['message']}" for e in errors)
-        return error_response(request, 422, message, errors)
+        return error_response(request, bad_request_status(request), message, errors)
 
     @app.exception_handler(BadParam)
     async def bad_param(request: Request, exc: BadParam) -> Response:
-        return error_response(request, 422, str(exc),
+        return error_response(request, bad_request_status(request), str(exc),
                               [{"param": exc.name, "message": exc.message}])
 
     @app.exception_handler(NotFound)

@@ -95,13 +95,16 @@ def csrf_token(request: Request) -> str:
 
 
 def current_user(request: Request) -> str | None:
-    """The signed-in editor's name, or None; an account removed since sign-in signs out."""
+    """The signed-in editor's name, or None; an account removed since sign-in signs out, and
+    so does a session from before the editor's last sign-out (its generation is behind)."""
     if hasattr(request.state, "user"):
         return request.state.user  # type: ignore[no-any-return]
     current: Session | None = getattr(request.state, "session", None)
     name = current.user if current else None
-    if name and get_user(web(request).store, name) is None:
-        name = None
+    if name and current is not None:
+        account = get_user(web(request).store, name)
+        if account is None or account.session_generation != current.generation:
+            name = None
     request.state.user = name
     return name
 

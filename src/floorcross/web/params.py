@@ -1,8 +1,12 @@
 """Query parameters shared by the pages and the JSON API, checked with messages people can act on.
 
-A bad parameter raises :class:`BadParam`, which the app turns into a 422: JSON for ``/api/``, an
-error page otherwise. FastAPI's own validation messages ("Input should be a valid integer") are
-rewritten the same way in ``app.py``.
+A bad parameter raises :class:`BadParam`, which the app turns into a 422 JSON answer under
+``/api/`` and a 400 error page elsewhere. FastAPI's own validation messages ("Input should be a
+valid integer") are rewritten the same way in ``app.py``.
+
+:func:`guard_request` runs before every route (an app-wide dependency): whatever a route does
+with its parameters, none of them (query, path or form) reaches the database holding a number
+past 32 bits (PostgreSQL's ids), a control character, or thousands of characters.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from fastapi import Request
 
 from floorcross.records import KINDS
 from floorcross.resolve import date_range
@@ -19,6 +25,15 @@ CONFIDENCE: tuple[str, ...] = ("low", "any")
 SORTS: tuple[str, ...] = ("reported", "date", "found")
 FORMATS: tuple[str, ...] = ("json", "csv")
 MAX_LIMIT = 500
+# Past this a page is empty anyway; it keeps OFFSET (page x limit) far inside 64 bits.
+MAX_PAGE = 1_000_000
+# Longest value any parameter may have (a council name, a search, a review note).
+MAX_VALUE_CHARS = 2_000
+# Whole numbers a parameter may hold: the row ids' range on PostgreSQL (``integer``, 32 bits;
+# SQLite's are 64). Nothing a route takes is a number outside it.
+NUMBER_RANGE = (-(2**31), 2**31 - 1)
+_INTEGER = re.compile(r"[+-]?\d+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DATE_HINT = "date must be YYYY-MM-DD (or YYYY-MM, or YYYY)"
 
 
@@ -75,8 +90,8 @@ def flag(name: str, value: str | None) -> bool:
 
 
 def page_and_limit(page: int, limit: int) -> tuple[int, int]:
-    if page < 1:
-        raise BadParam("page", "must be 1 or more")
+    if not 1 <= page <= MAX_PAGE:
+        raise BadParam("page", f"must be between 1 and {MAX_PAGE:,}")
     if not 1 <= limit <= MAX_LIMIT:
         raise BadParam("limit", f"must be between 1 and {MAX_LIMIT}")
     return page, limit
@@ -117,3 +132,37 @@ class ChangeFilters:
         """The filters as query parameters (for links to other pages and downloads)."""
         data = {k: v for k, v in {**asdict(self), **override}.items() if v}
         return {k: "1" if v is True else str(v) for k, v in data.items()}
+
+
+def check_value(name: str, value: str) -> None:
+    """Raise :class:`BadParam` for a value no route could use: a whole number outside
+    :data:`NUMBER_RANGE` (no id is, and the database cannot compare one past its integers:
+    ``?person=99999999999999999999``), a control character (a NUL ends a PostgreSQL string),
+    or more than :data:`MAX_VALUE_CHARS` characters."""
+    if len(value) > MAX_VALUE_CHARS:
+        raise BadParam(name, f"too long ({len(value):,} characters, at most {MAX_VALUE_CHARS:,})")
+    if _CONTROL.search(value):
+        raise BadParam(name, "must not contain control characters")
+    stripped = value.strip()
+    low, high = NUMBER_RANGE
+    if _INTEGER.fullmatch(stripped) and not low <= int(stripped) <= high:
+        raise BadParam(name, f"{_short(stripped)} is out of range (a number must be between "
+                             f"{low} and {high})")
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 30 else f"{value[:27]}..."
+
+
+async def guard_request(request: Request) -> None:
+    """Check every query, path and form value of a request (an app-wide dependency)."""
+    for name, value in request.query_params.multi_items():
+        check_value("parameter name", name)
+        check_value(name, value)
+    for name, value in request.path_params.items():
+        if isinstance(value, str):
+            check_value(name, value)
+    if request.method == "POST" and "form" in request.headers.get("content-type", ""):
+        for name, value in (await request.form()).multi_items():
+            if isinstance(value, str):
+                check_value(name, value)

@@ -2,8 +2,10 @@
 
 The session is a small JSON object in a cookie, signed with HMAC-SHA256 under the server's
 secret key (itsdangerous, which Starlette's own session middleware needs, is not a dependency).
-It holds the signed-in editor's name, a CSRF token and when it was issued; it is HttpOnly and
-SameSite=Lax, and Secure when the request came over HTTPS. Every form carries the CSRF token;
+It holds the signed-in editor's name, a CSRF token, when it was issued and the editor's session
+generation; it is HttpOnly and SameSite=Lax, and Secure when the request came over HTTPS. Signing
+out raises the editor's generation in the database (``users.session_generation``), so a copy of
+the cookie taken before sign-out is refused afterwards: the signature alone is not enough. Every form carries the CSRF token;
 a POST whose token does not match the session's is refused (403), so another site cannot make an
 editor's browser review changes.
 """
@@ -42,10 +44,11 @@ class Session:
     user: str | None = None
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     issued: int = field(default_factory=lambda: int(time.time()))
+    generation: int = 0  # the editor's users.session_generation at sign-in
     changed: bool = False
 
     def as_payload(self) -> dict[str, Any]:
-        return {"u": self.user, "c": self.csrf, "i": self.issued}
+        return {"u": self.user, "c": self.csrf, "i": self.issued, "g": self.generation}
 
 
 class Signer:
@@ -71,11 +74,13 @@ class Signer:
         try:
             data = json.loads(_unb64(body))
             user, csrf, issued = data.get("u"), str(data["c"]), int(data["i"])
-        except (ValueError, KeyError, TypeError):
+            generation = int(data.get("g", 0))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
         if time.time() - issued > max_age:
             return None
-        return Session(user=user if isinstance(user, str) else None, csrf=csrf, issued=issued)
+        return Session(user=user if isinstance(user, str) else None, csrf=csrf, issued=issued,
+                       generation=generation)
 
 
 def tokens_match(expected: str, given: str | None) -> bool:
@@ -84,7 +89,9 @@ def tokens_match(expected: str, given: str | None) -> bool:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed sign-ins per client address and per name in ``window`` seconds.
+    """At most ``limit`` failed sign-ins per client address and per name in ``window`` seconds;
+    past either, sign-in is refused (429, even with the right password) until the oldest
+    failure is ``window`` seconds old.
 
     Kept in memory: it slows down password guessing against one server process, which is what
     a newsroom running ``floorcross serve`` needs; a restart forgets it.
@@ -103,14 +110,22 @@ class LoginThrottle:
 
     def retry_after(self, client: str, name: str) -> int:
         """Seconds until another attempt is allowed (0: allowed now)."""
+        refused = self.refusal(client, name)
+        return refused[0] if refused else 0
+
+    def refusal(self, client: str, name: str) -> tuple[int, str] | None:
+        """Why a sign-in is refused now, and for how many seconds: ``(wait, message)``; None
+        when it may go ahead. The account's limit is checked before the address's."""
         now = time.monotonic()
         with self._lock:
-            waits = [
-                int(self.window - (now - times[0])) + 1
-                for key in (f"ip:{client}", f"name:{name.lower()}")
-                if len(times := self._recent(key, now)) >= self.limit
-            ]
-        return max(waits, default=0)
+            for key, whose in ((f"name:{name.lower()}", "for this account"),
+                               (f"ip:{client}", "from your address")):
+                times = self._recent(key, now)
+                if len(times) >= self.limit:
+                    wait = int(self.window - (now - times[0])) + 1
+                    return wait, (f"Too many failed sign-ins {whose}. Try again in {wait} "
+                                  "seconds.")
+        return None
 
     def failed(self, client: str, name: str) -> None:
         now = time.monotonic()
@@ -119,6 +134,7 @@ class LoginThrottle:
                 self._recent(key, now).append(now)
 
     def succeeded(self, client: str, name: str) -> None:
+        """A right password clears the account's failures, not the address's: one account of
+        one's own must not reset the count of guesses at others."""
         with self._lock:
             self._failures.pop(f"name:{name.lower()}", None)
-            self._failures.pop(f"ip:{client}", None)

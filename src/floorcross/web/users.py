@@ -37,6 +37,8 @@ class UserView:
     id: int
     name: str
     created_at: str
+    # A session counts only while it carries this number; sign-out raises it.
+    session_generation: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +72,7 @@ def check_password(password: str) -> str:
 
 
 def _view(row: User) -> UserView:
-    return UserView(row.id, row.name, row.created_at)
+    return UserView(row.id, row.name, row.created_at, row.session_generation or 0)
 
 
 def add_user(store: Store, name: str, password: str, *, replace: bool = False) -> UserView:
@@ -98,6 +100,17 @@ def remove_user(store: Store, name: str) -> None:
         if row is None:
             raise NotFound(f"no user named {name}")
         session.delete(row)
+
+
+def end_sessions(store: Store, name: str) -> int:
+    """Sign ``name`` out everywhere: every session cookie made before now stops counting, even a
+    copy of one. Returns the new generation (0 when there is no such account)."""
+    with write_session(store.engine) as session:
+        row = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+        if row is None:
+            return 0
+        row.session_generation = (row.session_generation or 0) + 1
+        return row.session_generation
 
 
 def list_users(store: Store) -> list[UserView]:

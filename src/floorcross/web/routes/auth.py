@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from floorcross.web.deps import csrf_protect, current_user, render, run_write, session, web
 from floorcross.web.security import Session
-from floorcross.web.users import authenticate
+from floorcross.web.users import authenticate, end_sessions
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,10 +37,10 @@ def login(request: Request, name: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "/review") -> Response:
     state = web(request)
     client = request.client.host if request.client else "unknown"
-    wait = state.throttle.retry_after(client, name)
-    if wait:
-        context = {"next": safe_next(next), "message": None,
-                   "error": f"Too many failed attempts. Try again in {wait} seconds."}
+    refused = state.throttle.refusal(client, name)
+    if refused:
+        wait, why = refused
+        context = {"next": safe_next(next), "message": None, "error": why}
         response = render(request, "login.html", context, status_code=429)
         response.headers["Retry-After"] = str(wait)
         return response
@@ -52,13 +52,19 @@ def login(request: Request, name: Annotated[str, Form()] = "",
         return render(request, "login.html", context, status_code=401)
     state.throttle.succeeded(client, name)
     # A fresh session (and CSRF token) on sign-in, so a token seen before cannot be reused.
-    request.state.session = Session(user=user.name, changed=True)
+    request.state.session = Session(user=user.name, generation=user.session_generation,
+                                    changed=True)
     request.state.user = user.name
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(csrf_protect)])
 def logout(request: Request) -> Response:
+    """Sign out here and everywhere: the editor's session generation goes up, so no copy of
+    the old cookie (another browser, a stolen one) is signed in any more."""
+    name = current_user(request)
+    if name:
+        run_write(request, end_sessions, web(request).store, name)
     request.state.session = Session(changed=True)
     request.state.user = None
     return RedirectResponse("/", status_code=303)
