@@ -50,6 +50,7 @@ RETRY_PAUSES = (0.5, 1.0)
 # Deliveries that still fail are retried on later polls: after 1, 2, 4 ... minutes (at most an
 # hour), and given up after this many attempts in all (about a day of trying).
 MAX_ATTEMPTS = 30
+RETRY_BASE_S = 60.0
 RETRY_CAP_S = 3600.0
 SMTP_USER_ENV = "FLOORCROSS_SMTP_USER"
 SMTP_PASSWORD_ENV = "FLOORCROSS_SMTP_PASSWORD"
@@ -371,8 +372,10 @@ class Deliverer:
                  smtp: SmtpSettings | None = None, *, timeout: float = 10.0,
                  clock: Callable[[], float] = time.time,
                  sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None,
+                 retry_base: float = RETRY_BASE_S) -> None:
         self.store, self.smtp = store, smtp or SmtpSettings()
+        self.retry_base = retry_base
         self.by_name = {d.name: d for d in destinations}
         self.clock, self.sleep = clock, sleep
         self._client = httpx.Client(timeout=timeout, transport=transport,
@@ -420,7 +423,7 @@ class Deliverer:
                 values.update(status="failed", next_attempt_at=None)
                 counts.gave_up += 1
             else:
-                pause = min(RETRY_CAP_S, 60.0 * 2 ** (attempts - 1))
+                pause = min(RETRY_CAP_S, self.retry_base * 2 ** (attempts - 1))
                 values["next_attempt_at"] = now_iso(lambda: self.clock() + pause)
                 counts.failed += 1
             session.execute(update(Outbox).where(Outbox.id == row.id).values(**values))

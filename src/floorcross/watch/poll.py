@@ -50,6 +50,7 @@ from floorcross.store.models import ArticleUrl
 from floorcross.store.sync import next_id
 from floorcross.store.watch_models import WatchEntry, WatchFeed
 from floorcross.watch.alerts import (
+    RETRY_BASE_S,
     Announcer,
     Deliverer,
     DeliveryCounts,
@@ -157,7 +158,8 @@ class Watcher:
                  every: float = 900.0, fetcher: Fetcher | None = None,
                  extract: ExtractFn | None = None, prefilter: bool = True,
                  site_url: str | None = None, clock: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 retry_base: float = RETRY_BASE_S) -> None:
         self.store, self.feeds, self.every = store, list(dict.fromkeys(feeds)), every
         self.clock, self.sleep = clock, sleep
         self._own_fetcher = fetcher is None
@@ -167,7 +169,8 @@ class Watcher:
         self.scan = scan_for(prefilter)
         self.version = extractor_version()
         self.announcer = Announcer(store, destinations, site_url=site_url, clock=clock)
-        self.deliverer = Deliverer(store, destinations, smtp, clock=clock, sleep=sleep)
+        self.deliverer = Deliverer(store, destinations, smtp, clock=clock, sleep=sleep,
+                                   retry_base=retry_base)
         self.polls = 0
         self.host_until: dict[str, float] = {}
         self.totals = IngestSummary()

@@ -1,0 +1,485 @@
+"""``floorcross watch``: a feed on a local HTTP server, alerts to a local webhook and SMTP server.
+
+The feed gains entries while the watcher runs: one whose text is in the feed, one whose text
+is only on the linked page, and a second report of a change already announced. The stories
+are written for these tests. The real extractor reads them (loaded once per test process).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from floorcross.sources import Fetcher
+from floorcross.store import Store, open_store
+from floorcross.store.db import read_session
+from floorcross.store.watch_models import Outbox, WatchEntry, WatchFeed
+from floorcross.watch import Destination, Filters, SmtpSettings, Watcher, feeds_from
+from floorcross.watch.alerts import requeue
+
+PELLOW = (
+    "Councillor Marcus Pellow has left the Labour Party and will now sit as an independent "
+    "member of Rotherham Metropolitan Borough Council. Cllr Pellow, who represents the "
+    "Wickersley North ward, announced his decision on 2 December 2026, saying the party had "
+    "stopped listening to residents about the closure of the leisure centre."
+)
+VANE = (
+    "Councillor Harriet Vane-Oduya, who represents Heaton Mersey on Stockport Council, has "
+    "defected from the Liberal Democrats to the Green Party. She told colleagues on 1 December "
+    "2026 that she felt the Greens offered a clearer plan on buses and cycle lanes."
+)
+VANE_AGAIN = (
+    "Stockport councillor Harriet Vane-Oduya has crossed the floor from the Liberal Democrats "
+    "to the Green Party, the council confirmed on Thursday. Cllr Vane-Oduya, who represents "
+    "Heaton Mersey, made the move on 1 December 2026 after months of talks."
+)
+PAGE = """<!doctype html><html><head><title>{title}</title></head><body>
+<nav>Home | News | Sport</nav><article><h1>{title}</h1><p>{text}</p></article>
+<footer>Copyright the Heaton Herald</footer></body></html>"""
+
+
+# ------------------------------------------------------------------------------ local servers
+
+
+class _Server:
+    """A ThreadingHTTPServer on 127.0.0.1 in a daemon thread, with a request log."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.owner = self  # type: ignore[attr-defined]
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class FeedServer(_Server):
+    """Serves /news.rss (with ETag and Last-Modified) and the pages its entries link to."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self.pages: dict[str, bytes] = {}
+        self.log: list[tuple[str, int, int]] = []  # path, status, body bytes
+        self.fail_with: tuple[int, dict[str, str]] | None = None
+        super().__init__(_FeedHandler)
+
+    def add(self, slug: str, title: str, text: str, *, in_feed: bool, day: int) -> None:
+        link = f"{self.base}/news/{slug}"
+        with self.lock:
+            if not in_feed:
+                self.pages[f"/news/{slug}"] = PAGE.format(title=title, text=text).encode()
+            self.entries.insert(0, {"id": f"urn:herald:{slug}", "title": title, "link": link,
+                                    "text": text if in_feed else None, "day": day})
+
+    def rss(self) -> bytes:
+        items = []
+        for e in self.entries:
+            body = (f"<content:encoded><![CDATA[<p>{e['text']}</p>]]></content:encoded>"
+                    if e["text"] else "<description>Read the full story.</description>")
+            items.append(f"<item><title>{e['title']}</title><link>{e['link']}</link>"
+                         f"<guid isPermaLink=\"false\">{e['id']}</guid>"
+                         f"<pubDate>{e['day']:02d} Dec 2026 09:00:00 +0000</pubDate>{body}</item>")
+        return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+                'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+                "<title>Heaton Herald</title><link>http://herald.example/</link>"
+                + "".join(items) + "</channel></rss>").encode()
+
+    def feed_statuses(self) -> list[tuple[int, int]]:
+        with self.lock:
+            return [(status, size) for path, status, size in self.log if path == "/news.rss"]
+
+
+class _FeedHandler(BaseHTTPRequestHandler):
+    def log_message(self, *_: Any) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None
+              ) -> None:
+        owner: FeedServer = self.server.owner  # type: ignore[attr-defined]
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+        with owner.lock:
+            owner.log.append((self.path, status, len(body)))
+
+    def do_GET(self) -> None:  # noqa: N802
+        owner: FeedServer = self.server.owner  # type: ignore[attr-defined]
+        if self.path == "/news.rss":
+            if owner.fail_with is not None:
+                self._send(owner.fail_with[0], b"busy", owner.fail_with[1])
+                return
+            with owner.lock:
+                body = owner.rss()
+                changed = len(owner.entries)
+            etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+            modified = format_datetime(datetime(2026, 12, 1, 8, changed % 60, tzinfo=UTC),
+                                       usegmt=True)
+            headers = {"ETag": etag, "Last-Modified": modified,
+                       "Content-Type": "application/rss+xml"}
+            if self.headers.get("If-None-Match") == etag:
+                self._send(304, b"", {"ETag": etag})
+                return
+            self._send(200, body, headers)
+            return
+        page = owner.pages.get(self.path)
+        if page is None:
+            self._send(404, b"no such page")
+        else:
+            self._send(200, page, {"Content-Type": "text/html; charset=utf-8"})
+
+
+class Receiver(_Server):
+    """A webhook receiver: keeps every JSON body; answers 500 to the first ``fail`` posts."""
+
+    def __init__(self, fail: int = 0) -> None:
+        self.fail = fail
+        self.bodies: list[dict[str, Any]] = []
+        self.refused = 0
+        super().__init__(_HookHandler)
+
+    def wait_for(self, n: int, timeout: float = 30.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.bodies) >= n:
+                    return list(self.bodies)
+            time.sleep(0.05)
+        raise AssertionError(f"only {len(self.bodies)} of {n} alerts arrived")
+
+
+class _HookHandler(BaseHTTPRequestHandler):
+    def log_message(self, *_: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802
+        owner: Receiver = self.server.owner  # type: ignore[attr-defined]
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with owner.lock:
+            refuse = owner.refused < owner.fail
+            if refuse:
+                owner.refused += 1
+            else:
+                owner.bodies.append(json.loads(body))
+        self.send_response(500 if refuse else 204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+@pytest.fixture
+def feed() -> Iterator[FeedServer]:
+    server = FeedServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(str(tmp_path / "watch.db"))
+    yield s
+    s.close()
+
+
+def watcher(store: Store, feed: FeedServer, destinations: list[Destination],
+            **kw: Any) -> Watcher:
+    kw.setdefault("every", 0.3)
+    return Watcher(store, [f"{feed.base}/news.rss"], destinations=destinations,
+                   fetcher=Fetcher(min_interval=0.0, timeout=5.0), sleep=lambda _s: None,
+                   **kw)
+
+
+def in_background(w: Watcher) -> tuple[threading.Event, threading.Thread]:
+    stop = threading.Event()
+    thread = threading.Thread(target=w.run, kwargs={"stop": stop}, daemon=True)
+    thread.start()
+    return stop, thread
+
+
+def people(bodies: list[dict[str, Any]]) -> list[str]:
+    return sorted(b["person"]["name"] for b in bodies)
+
+
+# ------------------------------------------------------------------------------ webhooks
+
+
+def test_new_changes_reach_the_webhook_once_each_and_a_restart_sends_nothing_again(
+        store: Store, feed: FeedServer) -> None:
+    hook = Receiver()
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    w = watcher(store, feed, [Destination("webhook", f"{hook.base}/hook")])
+    stop, thread = in_background(w)
+    try:
+        first = hook.wait_for(1)
+        feed.add("vane-oduya-greens", "Vane-Oduya joins Greens", VANE, in_feed=False, day=4)
+        both = hook.wait_for(2)
+        time.sleep(0.8)  # a few more polls of the unchanged feed
+    finally:
+        stop.set()
+        thread.join(10)
+    w.close()
+    assert not thread.is_alive()
+    assert len(hook.bodies) == 2
+    assert people(first) == ["Marcus Pellow"]
+    alert = next(b for b in both if b["person"]["name"] == "Harriet Vane-Oduya")
+    assert alert["event"] == "new" and alert["change"]["kind"] == "defection"
+    assert alert["parties"] == {"from": "Liberal Democrats", "to": "Green"}
+    assert alert["council"]["name"] == "Stockport Metropolitan Borough Council"
+    assert alert["date"] == "2026-12-01"
+    assert "Heaton Mersey" in alert["evidence"] or "defected" in alert["evidence"]
+    assert alert["source_urls"] == [f"{feed.base}/news/vane-oduya-greens"]
+    assert "Vane-Oduya" in alert["text"] and alert["content"] == alert["text"]
+    # Conditional GET: once both entries were read, polls of the unchanged feed got 304 and
+    # no body.
+    statuses = feed.feed_statuses()
+    assert statuses[-1] == (304, 0)
+    assert all(size == 0 for status, size in statuses if status == 304)
+    # Only the unseen entry's page was fetched, once.
+    assert [p for p, s, _ in feed.log if p.startswith("/news/")] == ["/news/vane-oduya-greens"]
+
+    # A restart resumes from the stored state: a 304, nothing fetched, nothing sent again.
+    before = len(feed.log)
+    again = watcher(store, feed, [Destination("webhook", f"{hook.base}/hook")])
+    summary = again.run(once=True)[-1]
+    again.close()
+    assert feed.log[before:] == [("/news.rss", 304, 0)]
+    assert summary.outcomes[0].status == "304" and summary.delivery.sent == 0
+    assert len(hook.bodies) == 2
+    hook.close()
+
+
+def test_a_second_report_of_a_known_change_is_announced_as_an_update(
+        store: Store, feed: FeedServer) -> None:
+    hook = Receiver()
+    feed.add("vane-oduya-greens", "Vane-Oduya joins Greens", VANE, in_feed=True, day=2)
+    w = watcher(store, feed, [Destination("webhook", f"{hook.base}/hook")])
+    w.run(once=True)
+    feed.add("vane-oduya-confirmed", "Council confirms move", VANE_AGAIN, in_feed=True, day=4)
+    w.run(once=True)
+    w.run(once=True)
+    w.close()
+    hook.close()
+    assert [b["event"] for b in hook.bodies] == ["new", "updated"]
+    update = hook.bodies[1]
+    assert "sources" in update["changed"]
+    assert update["change"]["key"] == hook.bodies[0]["change"]["key"]
+    assert len(update["source_urls"]) == 2
+
+
+def test_a_receiver_failing_twice_then_recovering_gets_every_alert_once(
+        store: Store, feed: FeedServer) -> None:
+    hook = Receiver(fail=2)
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    feed.add("vane-oduya-greens", "Vane-Oduya joins Greens", VANE, in_feed=False, day=4)
+    w = watcher(store, feed, [Destination("webhook", f"{hook.base}/hook")])
+    w.run(once=True)
+    w.run(once=True)
+    w.close()
+    hook.close()
+    assert hook.refused == 2
+    assert people(hook.bodies) == ["Harriet Vane-Oduya", "Marcus Pellow"]
+    assert len({b["alert_id"] for b in hook.bodies}) == 2
+
+
+def test_a_receiver_down_for_a_whole_poll_gets_its_alerts_on_a_later_poll(
+        store: Store, feed: FeedServer) -> None:
+    hook = Receiver(fail=3)  # every try of the first poll fails
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    w = watcher(store, feed, [Destination("webhook", f"{hook.base}/hook")], retry_base=0.0)
+    first = w.run(once=True)[-1]
+    assert first.delivery.sent == 0 and first.delivery.failed == 1 and hook.bodies == []
+    with read_session(store.engine) as session:
+        row = session.execute(select(Outbox)).scalar_one()
+    assert row.status == "pending" and row.attempts == 1 and "HTTP 500" in row.last_error
+    second = w.run(once=True)[-1]
+    w.close()
+    hook.close()
+    assert second.delivery.sent == 1
+    assert people(hook.bodies) == ["Marcus Pellow"]
+
+
+def test_filters_choose_what_each_destination_hears(store: Store, feed: FeedServer) -> None:
+    stockport, greens_high = Receiver(), Receiver()
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    feed.add("vane-oduya-greens", "Vane-Oduya joins Greens", VANE, in_feed=True, day=4)
+    w = watcher(store, feed, [
+        Destination("webhook", f"{stockport.base}/a", Filters(councils=("Stockport",))),
+        Destination("webhook", f"{greens_high.base}/b",
+                    Filters(parties=("Labour",), kinds=("defection",), min_confidence="high")),
+    ])
+    w.run(once=True)
+    w.close()
+    stockport.close()
+    greens_high.close()
+    assert people(stockport.bodies) == ["Harriet Vane-Oduya"]
+    assert people(greens_high.bodies) == ["Marcus Pellow"]
+
+
+def test_resend_queues_a_sent_alert_again(store: Store, feed: FeedServer) -> None:
+    hook = Receiver()
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    w = watcher(store, feed, [Destination("webhook", f"{hook.base}/hook")])
+    w.run(once=True)
+    with read_session(store.engine) as session:
+        row = session.execute(select(Outbox)).scalar_one()
+    assert row.status == "sent"
+    assert requeue(store, [row.id]) == 1
+    w.run(once=True)
+    w.close()
+    hook.close()
+    assert [b["alert_id"] for b in hook.bodies] == [row.payload["alert_id"]] * 2
+
+
+# ------------------------------------------------------------------------------ e-mail
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping each message; refuses the first ``fail`` with a 451."""
+
+    def __init__(self, fail: int = 0) -> None:
+        self.fail, self.refused = fail, 0
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.refused < self.fail:
+            self.refused += 1
+            return "451 Requested action aborted: try again later"
+        from email import message_from_bytes
+
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Callable[[int], tuple[Mailbox, int]]]:
+    from aiosmtpd.controller import Controller
+
+    controllers = []
+
+    def start(fail: int = 0) -> tuple[Mailbox, int]:
+        box = Mailbox(fail)
+        with socket.socket() as probe:  # a free port (aiosmtpd checks the one it is given)
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(box, hostname="127.0.0.1", port=port)
+        controller.start()
+        controllers.append(controller)
+        return box, port
+
+    yield start
+    for c in controllers:
+        c.stop()
+
+
+def test_email_alerts_once_per_change_across_a_restart_and_refusals(
+        store: Store, feed: FeedServer, smtp_server: Callable[[int], tuple[Mailbox, int]]
+        ) -> None:
+    box, port = smtp_server(2)
+    smtp = SmtpSettings(host="127.0.0.1", port=port, sender="alerts@herald.example")
+    mail = [Destination("email", "newsdesk@herald.example")]
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    w = watcher(store, feed, mail, smtp=smtp)
+    w.run(once=True)
+    feed.add("vane-oduya-greens", "Vane-Oduya joins Greens", VANE, in_feed=False, day=4)
+    w.run(once=True)
+    w.close()
+    again = watcher(store, feed, mail, smtp=smtp)
+    again.run(once=True)
+    again.close()
+    assert box.refused == 2
+    subjects = sorted(m["Subject"] for m in box.messages)
+    assert len(subjects) == 2
+    assert "Harriet Vane-Oduya" in subjects[0] and "Marcus Pellow" in subjects[1]
+    body = box.messages[0].get_payload()
+    assert "Sources:" in body and "Rotherham" in body
+    assert {m["To"] for m in box.messages} == {"newsdesk@herald.example"}
+
+
+# ------------------------------------------------------------------------------ failing feeds
+
+
+def test_a_failing_feed_backs_off_obeys_retry_after_and_is_reported_once(
+        store: Store, feed: FeedServer, caplog: pytest.LogCaptureFixture) -> None:
+    feed.fail_with = (503, {"Retry-After": "120"})
+    w = watcher(store, feed, [], every=0.2)
+    with caplog.at_level(logging.INFO, logger="floorcross.watch"):
+        first = w.run(once=True)[-1]
+        second = w.run(once=True)[-1]
+    assert first.outcomes[0].error == "HTTP 503 Service Unavailable"
+    assert second.outcomes[0].status == "waiting"  # Retry-After: not asked again
+    assert len(feed.feed_statuses()) == 1
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "503" in warnings[0].getMessage()
+    assert sum("poll " in r.getMessage() for r in caplog.records) == 2  # one line per poll
+    with read_session(store.engine) as session:
+        row = session.execute(select(WatchFeed)).scalar_one()
+    assert row.failures == 1 and row.next_poll_at is not None and row.last_error
+    # A restart keeps the pause (it is in the database), then a recovered feed is read.
+    feed.fail_with = None
+    again = watcher(store, feed, [], every=0.2)
+    assert again.run(once=True)[-1].outcomes[0].status == "waiting"
+    with read_session(store.engine) as session:
+        session.execute(select(WatchFeed)).scalar_one()
+    from sqlalchemy import update
+
+    from floorcross.store.db import write_session
+
+    with write_session(store.engine) as session:  # as if the two minutes had passed
+        session.execute(update(WatchFeed).values(next_poll_at=None))
+    again.host_until.clear()
+    assert again.run(once=True)[-1].outcomes[0].status == "200"
+    again.close()
+    w.close()
+
+
+def test_an_entry_whose_page_fails_is_tried_again_then_given_up(
+        store: Store, feed: FeedServer) -> None:
+    feed.add("missing-page", "A story that went away", "", in_feed=False, day=3)
+    feed.pages.clear()
+    w = watcher(store, feed, [])
+    for _ in range(4):
+        w.run(once=True)
+    w.close()
+    page_gets = [p for p, _, _ in feed.log if p == "/news/missing-page"]
+    assert len(page_gets) == 3
+    with read_session(store.engine) as session:
+        entry = session.execute(select(WatchEntry)).scalar_one()
+    assert entry.status == "failed" and entry.attempts == 3 and "404" in entry.error
+    # Once it is given up, the feed's validators are kept again: the last poll got a 304.
+    assert feed.feed_statuses()[-1] == (304, 0)
+
+
+def test_feed_lists_take_urls_and_comments(tmp_path: Path) -> None:
+    listing = tmp_path / "feeds.txt"
+    listing.write_text("# local papers\nhttps://a.example/rss  # the Argus\n\n"
+                       "https://b.example/feed.xml#frag\nhttps://a.example/rss\n")
+    assert feeds_from([str(listing), "https://c.example/atom"]) == (
+        ["https://a.example/rss", "https://b.example/feed.xml#frag", "https://c.example/atom"],
+        [])
+    bad = tmp_path / "bad.txt"
+    bad.write_text("ftp://x.example/feed\n")
+    urls, problems = feeds_from([str(bad), str(tmp_path / "none.txt")])
+    assert urls == [] and len(problems) == 2
+    assert "line 1: not an http(s) URL" in problems[0] and "cannot read" in problems[1]
