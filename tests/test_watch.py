@@ -126,7 +126,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
         with owner.lock:
             owner.log.append((self.path, status, len(body)))
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         owner: FeedServer = self.server.owner  # type: ignore[attr-defined]
         if self.path == "/news.rss":
             if owner.fail_with is not None:
@@ -175,7 +175,7 @@ class _HookHandler(BaseHTTPRequestHandler):
     def log_message(self, *_: Any) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         owner: Receiver = self.server.owner  # type: ignore[attr-defined]
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         with owner.lock:
@@ -362,7 +362,7 @@ class Mailbox:
         self.fail, self.refused = fail, 0
         self.messages: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refused < self.fail:
             self.refused += 1
             return "451 Requested action aborted: try again later"
