@@ -483,3 +483,114 @@ def test_feed_lists_take_urls_and_comments(tmp_path: Path) -> None:
     urls, problems = feeds_from([str(bad), str(tmp_path / "none.txt")])
     assert urls == [] and len(problems) == 2
     assert "line 1: not an http(s) URL" in problems[0] and "cannot read" in problems[1]
+
+
+# ------------------------------------------------------------------------------ command line
+
+
+def test_watch_once_from_a_config_file_then_alerts_lists_and_resends(
+        tmp_path: Path, feed: FeedServer) -> None:
+    from typer.testing import CliRunner
+
+    from floorcross.cli import _register, app
+
+    _register()
+    hook = Receiver()
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    db = str(tmp_path / "cli.db")
+    listing = tmp_path / "feeds.txt"
+    listing.write_text(f"# the Herald\n{feed.base}/news.rss\n")
+    config = tmp_path / "watch.toml"
+    config.write_text(f'sources = ["{listing}"]\nevery = "10m"\n'
+                      f'[[webhook]]\nurl = "{hook.base}/hook"\ncouncil = "Rotherham"\n')
+    runner = CliRunner()
+    result = runner.invoke(app, ["watch", "--once", "--config", str(config), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "poll 1: 1 feed (1 polled); 1 new entry, 1 stored; changes: 1 new" in result.output
+    assert people(hook.bodies) == ["Marcus Pellow"]
+
+    listed = runner.invoke(app, ["alerts", "--format", "json", "--db", db])
+    assert listed.exit_code == 0, listed.output
+    [row] = json.loads(listed.stdout)
+    assert row["status"] == "sent" and row["event"] == "new" and row["attempts"] == 1
+    assert row["target"].endswith("/…")  # the hook's secret path is not shown
+    resent = runner.invoke(app, ["alerts", "--resend", str(row["id"]), "--db", db])
+    assert resent.exit_code == 0, resent.output
+    assert len(hook.bodies) == 2 and hook.bodies[0] == hook.bodies[1]
+    missing = runner.invoke(app, ["alerts", "--resend", "999", "--db", db])
+    assert missing.exit_code == 1 and "not alerts" in missing.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[webhook]]\nurl = "hooks.example"\n')
+    refused = runner.invoke(app, ["watch", "--once", "--config", str(bad), "--db", db])
+    assert refused.exit_code == 2 and "must be an http(s) URL" in refused.output
+    hook.close()
+
+
+def test_sigterm_stops_the_watcher_cleanly(tmp_path: Path, feed: FeedServer) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    db = tmp_path / "sig.db"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "floorcross"), "watch", f"{feed.base}/news.rss", "--every", "1s",
+         "--db", str(db)], stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    lines = []
+    for line in proc.stderr:
+        lines.append(line)
+        if "poll 1:" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    _, rest = proc.communicate(timeout=30)
+    assert proc.returncode == 0, "".join(lines) + rest
+    assert "SIGTERM: stopping" in rest and "stopped after" in rest
+    with open_store(str(db)) as s:
+        assert [c.person for c in s.changes()] == ["Marcus Pellow"]
+
+
+# ------------------------------------------------------------------------------ web app
+
+
+def test_the_web_app_shows_the_feeds_and_the_front_page_can_update_itself(
+        tmp_path: Path, feed: FeedServer) -> None:
+    import re
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from floorcross.web import create_app
+
+    db = str(tmp_path / "web.db")
+    client = TestClient(create_app(db, secret_key="k" * 32))
+    assert "No feed is watched yet" in client.get("/feeds").text
+    before = client.get("/api/updates").json()["marker"]
+
+    store = open_store(db)
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    w = watcher(store, feed, [])
+    w.run(once=True)
+    w.close()
+    store.close()
+
+    page = client.get("/feeds")
+    assert page.status_code == 200
+    assert f"{feed.base}/news.rss" in page.text and "1 new entry, 1 article stored" in page.text
+    [row] = client.get("/api/feeds").json()["items"]
+    assert row["last_status"] == "200" and row["entries_read"] == 1 and row["failures"] == 0
+    assert row["changes_found"] == 1 and row["last_polled_at"]
+
+    after = client.get("/api/updates")
+    assert after.headers["cache-control"] == "no-store"
+    assert after.json()["marker"] != before
+    home = client.get("/")
+    assert f'data-live-marker="{after.json()["marker"]}"' in home.text
+    assert '<script src="/static/live.js" defer></script>' in home.text
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", home.text)  # nothing inline
+    assert "script-src 'self'" in home.headers["content-security-policy"]
+    assert "Marcus Pellow" in home.text
+    js = client.get("/static/live.js")
+    assert js.status_code == 200 and "data-live-region" in js.text
