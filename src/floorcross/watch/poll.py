@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -174,6 +175,7 @@ class Watcher:
         self.polls = 0
         self.host_until: dict[str, float] = {}
         self.totals = IngestSummary()
+        self._unchanged: list[tuple[WatchFeed, FeedOutcome, Polled]] = []
         self._ids = self._register()
         self.baseline = self.announcer.seed_baseline()
 
@@ -225,6 +227,7 @@ class Watcher:
                 summary.stopped = True
                 break
             summary.outcomes.append(self.poll_feed(url))
+        self._flush_unchanged()
         summary.alerts_queued = self.queue_alerts()
         if not stop():
             summary.delivery = self.deliverer.deliver_due(stop)
@@ -256,7 +259,8 @@ class Watcher:
         if polled.error is not None:
             return self._failed(row, outcome, polled.error, polled)
         if polled.not_modified:
-            self._succeeded(row, outcome, polled, keep_validators=True)
+            # Written with the poll's other unchanged feeds, in one transaction at its end.
+            self._unchanged.append((row, outcome, polled))
             return outcome
         entries, notes = parse_feed(polled.content, url, doc_prefix=url_slug(url))
         problems = [n for n in notes if isinstance(n, SourceProblem)]
@@ -375,27 +379,39 @@ class Watcher:
 
     def _succeeded(self, row: WatchFeed, outcome: FeedOutcome, polled: Polled, *,
                    keep_validators: bool) -> None:
+        with write_session(self.store.engine) as session:
+            self._note_success(session, row, outcome, polled, keep_validators)
+
+    def _flush_unchanged(self) -> None:
+        """Record the polls answered 304 (one transaction for all of them)."""
+        pending, self._unchanged = self._unchanged, []
+        if pending:
+            with write_session(self.store.engine) as session:
+                for row, outcome, polled in pending:
+                    self._note_success(session, row, outcome, polled, True)
+
+    def _note_success(self, session: Any, row: WatchFeed, outcome: FeedOutcome, polled: Polled,
+                      keep_validators: bool) -> None:
         stamp = now_iso(self.clock)
         if row.failures:
             log.info("%s: answering again after %d failed poll%s", row.url, row.failures,
                      "" if row.failures == 1 else "s")
         self.host_until.pop(host_of(row.url) or "", None)
-        with write_session(self.store.engine) as session:
-            feed = session.get(WatchFeed, row.id)
-            assert feed is not None
-            if not polled.not_modified:
-                feed.etag = polled.etag if keep_validators else None
-                feed.last_modified = polled.last_modified if keep_validators else None
-            feed.last_polled_at, feed.last_status = stamp, outcome.status
-            if not polled.not_modified or feed.last_result is None:
-                feed.last_result = outcome.result_line()
-            feed.last_error = None
-            feed.failures, feed.failing_since, feed.reported_at = 0, None, None
-            feed.next_poll_at = None
-            feed.entries_read += outcome.new_entries
-            feed.changes_found += outcome.changes_new + outcome.changes_updated
-            if outcome.new_entries:
-                feed.last_new_at = stamp
+        feed = session.get(WatchFeed, row.id)
+        assert feed is not None
+        if not polled.not_modified:
+            feed.etag = polled.etag if keep_validators else None
+            feed.last_modified = polled.last_modified if keep_validators else None
+        feed.last_polled_at, feed.last_status = stamp, outcome.status
+        if not polled.not_modified or feed.last_result is None:
+            feed.last_result = outcome.result_line()
+        feed.last_error = None
+        feed.failures, feed.failing_since, feed.reported_at = 0, None, None
+        feed.next_poll_at = None
+        feed.entries_read += outcome.new_entries
+        feed.changes_found += outcome.changes_new + outcome.changes_updated
+        if outcome.new_entries:
+            feed.last_new_at = stamp
         log.debug("%s: %s", row.url, outcome.result_line())
 
     def _failed(self, row: WatchFeed, outcome: FeedOutcome, reason: str,
