@@ -594,3 +594,53 @@ def test_the_web_app_shows_the_feeds_and_the_front_page_can_update_itself(
     assert "Marcus Pellow" in home.text
     js = client.get("/static/live.js")
     assert js.status_code == 200 and "data-live-region" in js.text
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
+                    reason="browser tests need Debian's Chromium at /usr/bin/chromium")
+def test_the_front_page_shows_a_new_change_without_a_reload(
+        tmp_path: Path, feed: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from floorcross.web import create_app
+    from floorcross.web.routes import changes
+
+    monkeypatch.setattr(changes, "LIVE_EVERY_S", 2)
+    db = str(tmp_path / "live.db")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(db, secret_key="live test"),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"http://127.0.0.1:{port}/")
+            assert "No changes match" in page.inner_text("#changes-list")
+            page.evaluate("window.stillTheSamePage = true")
+            store = open_store(db)
+            feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+            w = watcher(store, feed, [])
+            w.run(once=True)
+            w.close()
+            store.close()
+            page.wait_for_selector("#changes-list article.change", timeout=15_000)
+            assert "Marcus Pellow" in page.inner_text("#changes-list")
+            assert page.evaluate("window.stillTheSamePage") is True  # no reload
+            assert page.inner_text("#changes-count").startswith("1 change found")
+            assert "Updated at" in page.inner_text("#live-status")
+            assert errors == []  # nothing refused by the Content-Security-Policy
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -14,7 +14,7 @@
   }
   var marker = status.getAttribute("data-live-marker");
   var url = status.getAttribute("data-live-url") || "/api/updates";
-  var every = Math.max(5, parseInt(status.getAttribute("data-live-every") || "30", 10)) * 1000;
+  var every = Math.max(2, parseInt(status.getAttribute("data-live-every") || "30", 10)) * 1000;
   var failures = 0;
   var timer = null;
 
