@@ -644,3 +644,31 @@ def test_the_front_page_shows_a_new_change_without_a_reload(
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_intervals_and_config_files_are_checked(tmp_path: Path) -> None:
+    from floorcross.watch.config import ConfigError, load_toml, parse_duration
+
+    assert parse_duration("15m") == 900 and parse_duration("1h30m") == 5400
+    assert parse_duration("90s") == parse_duration("90") == 90
+    for bad in ("soon", "15 minutes", "0s", ""):
+        with pytest.raises(ConfigError):
+            parse_duration(bad)
+    good = tmp_path / "watch.toml"
+    good.write_text('every = "5m"\n[smtp]\nhost = "mail.example"\nport = 587\nstarttls = true\n'
+                    '[[email]]\nto = "desk@example.org"\nkind = "suspension"\n'
+                    'min_confidence = "high"\n')
+    config = load_toml(good)
+    assert config.every == 300 and config.smtp.port == 587 and config.smtp.starttls
+    [dest] = config.destinations
+    assert dest.name == "email:desk@example.org"
+    assert dest.filters == Filters(kinds=("suspension",), min_confidence="high")
+    for text, message in (('[[email]]\nto = "desk"\n', "not an e-mail address"),
+                          ('[[webhook]]\nurl = "https://h.example/x"\nkind = "coup"\n',
+                           "unknown kind 'coup'"),
+                          ('colour = "red"\n', "unknown setting 'colour'"),
+                          ("every = \n", "not valid TOML")):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text)
+        with pytest.raises(ConfigError, match=message):
+            load_toml(bad)
