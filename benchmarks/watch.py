@@ -91,7 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *_: Any) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         feeds: Feeds = self.server.feeds  # type: ignore[attr-defined]
         status, body, headers = 404, b"", {}
         if self.path.startswith("/feed/"):
@@ -130,7 +130,7 @@ class _HookHandler(BaseHTTPRequestHandler):
     def log_message(self, *_: Any) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         hook: Hook = self.server.hook  # type: ignore[attr-defined]
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         with hook.lock:
