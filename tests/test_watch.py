@@ -106,7 +106,8 @@ class FeedServer(_Server):
 
     def feed_statuses(self) -> list[tuple[int, int]]:
         with self.lock:
-            return [(status, size) for path, status, size in self.log if path == "/news.rss"]
+            return [(status, size) for path, status, size in self.log
+                    if path.split("?")[0] == "/news.rss"]
 
 
 class _FeedHandler(BaseHTTPRequestHandler):
@@ -128,7 +129,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         owner: FeedServer = self.server.owner  # type: ignore[attr-defined]
-        if self.path == "/news.rss":
+        if self.path.split("?")[0] == "/news.rss":
             if owner.fail_with is not None:
                 self._send(owner.fail_with[0], b"busy", owner.fail_with[1])
                 return
@@ -672,3 +673,53 @@ def test_intervals_and_config_files_are_checked(tmp_path: Path) -> None:
         bad.write_text(text)
         with pytest.raises(ConfigError, match=message):
             load_toml(bad)
+
+
+def test_a_host_in_trouble_pauses_all_its_feeds_and_is_reported_once_an_hour(
+        store: Store, feed: FeedServer, caplog: pytest.LogCaptureFixture) -> None:
+    now = [1_800_000_000.0]
+    feed.fail_with = (500, {})
+    urls = [f"{feed.base}/news.rss", f"{feed.base}/news.rss?edition=late"]
+    w = Watcher(store, urls, every=60.0, fetcher=Fetcher(min_interval=0.0), clock=lambda: now[0],
+                sleep=lambda _s: None)
+
+    def poll_at(minutes: float) -> list[str]:
+        now[0] = 1_800_000_000.0 + minutes * 60
+        return [o.status for o in w.poll().outcomes]
+
+    with caplog.at_level(logging.WARNING, logger="floorcross.watch"):
+        first = [poll_at(m) for m in range(16)]
+        assert all(second == "waiting" for _, second in first)  # same host: not asked
+        tried = [m for m, (status, _) in enumerate(first) if status == "500"]
+        assert tried == [0, 1, 3, 7, 15]  # pauses doubling: 0, 1, 3, 7 polls skipped
+        reports = [r.getMessage() for r in caplog.records]
+        assert len(reports) == 1 and "HTTP 500" in reports[0]  # not on every poll
+        assert poll_at(75)[0] == "500"  # an hour after the first report: reported again
+        reports = [r.getMessage() for r in caplog.records]
+    assert len(reports) == 2 and "still failing (6 polls in a row" in reports[1]
+    feed.fail_with = None
+    assert poll_at(106) == ["waiting", "waiting"]
+    assert poll_at(107) == ["200", "200"]  # the pause over, the host answers: both read
+    w.close()
+
+
+def test_a_corrected_date_is_announced_and_a_rejection_is_not(
+        store: Store, feed: FeedServer) -> None:
+    hook = Receiver()
+    feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
+    feed.add("vane-oduya-greens", "Vane-Oduya joins Greens", VANE, in_feed=True, day=4)
+    w = watcher(store, feed, [Destination("webhook", f"{hook.base}/hook")])
+    w.run(once=True)
+    pellow = next(c for c in store.changes() if c.person == "Marcus Pellow")
+    vane = next(c for c in store.changes() if c.person == "Harriet Vane-Oduya")
+    store.correct_change(pellow.id, "date", "2026-11-30", "editor", "the council's minutes")
+    store.reject_change(vane.id, "editor", "a different Harriet")
+    w.run(once=True)
+    w.run(once=True)
+    w.close()
+    hook.close()
+    events = [(b["event"], b["person"]["name"]) for b in hook.bodies]
+    assert sorted(events[:2]) == [("new", "Harriet Vane-Oduya"), ("new", "Marcus Pellow")]
+    assert events[2:] == [("updated", "Marcus Pellow")]  # the rejection is not announced
+    update = hook.bodies[2]
+    assert update["changed"] == ["date"] and update["date"] == "2026-11-30"
