@@ -13,7 +13,7 @@ EVAL_DIRS := $(wildcard $(CORPUS)/seeds $(CORPUS)/dev)
 BENCH_ARGS ?=
 THROUGHPUT_ARGS ?= --n 20000 --workers 2
 
-.PHONY: help venv demo test chromium eval bench lint clean distclean
+.PHONY: help venv demo test chromium eval bench throughput watch-bench lint clean distclean
 
 help:
 	@echo "make venv    create $(VENV) and install the locked dependencies"
@@ -22,6 +22,7 @@ help:
 	@echo "make eval    score the extractor on the annotated corpus"
 	@echo "make bench   measure extraction speed (BENCH_ARGS='--n 500 --json')"
 	@echo "make throughput  end-to-end ingest speed on a synthetic stream (THROUGHPUT_ARGS='--n 100000')"
+	@echo "make watch-bench  feed-to-webhook latency and memory of floorcross watch (local servers)"
 	@echo "make lint    ruff"
 	@echo "make clean   remove generated files (distclean: the virtualenv too)"
 
@@ -73,6 +74,9 @@ bench: venv
 # 20,000 articles by default; the target figures are for THROUGHPUT_ARGS='--n 100000 --workers 2'.
 throughput: venv
 	$(BIN)/python benchmarks/throughput.py $(THROUGHPUT_ARGS)
+
+watch-bench: venv
+	$(BIN)/python benchmarks/watch.py
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks scripts
