@@ -305,11 +305,14 @@ def test_a_receiver_failing_twice_then_recovering_gets_every_alert_once(
 
 
 def test_a_receiver_down_for_a_whole_poll_gets_its_alerts_on_a_later_poll(
-        store: Store, feed: FeedServer) -> None:
+        store: Store, feed: FeedServer, caplog: pytest.LogCaptureFixture) -> None:
     hook = Receiver(fail=3)  # every try of the first poll fails
     feed.add("pellow-quits", "Pellow quits Labour", PELLOW, in_feed=True, day=3)
     w = watcher(store, feed, [Destination("webhook", f"{hook.base}/hook")], retry_base=0.0)
-    first = w.run(once=True)[-1]
+    with caplog.at_level(logging.WARNING, logger="floorcross.watch"):
+        first = w.run(once=True)[-1]
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert "alert 1 to webhook:127.0.0.1:" in warning and "HTTP 500" in warning
     assert first.delivery.sent == 0 and first.delivery.failed == 1 and hook.bodies == []
     with read_session(store.engine) as session:
         row = session.execute(select(Outbox)).scalar_one()

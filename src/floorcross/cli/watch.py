@@ -93,7 +93,9 @@ def watch_command(
     every: Annotated[str | None, typer.Option(
         "--every", metavar="INTERVAL", show_default="15m",
         help="Time between polls: 90s, 15m, 1h.")] = None,
-    once: Annotated[bool, typer.Option("--once", help="Poll once, deliver, and exit.")] = False,
+    once: Annotated[bool, typer.Option(
+        "--once", help="Poll once, deliver, and exit (status 1 if a feed failed, an entry was "
+                       "skipped or an alert is still undelivered).")] = False,
     config: Annotated[Path | None, typer.Option(
         "--config", metavar="FILE", help="A watch.toml with sources, destinations, filters.")
     ] = None,
@@ -182,7 +184,8 @@ def watch_command(
                 watcher.close()
             last = done[-1] if done else None
             failed = last is not None and (any(o.failed for o in last.outcomes)
-                                           or bool(last.skipped))
+                                           or bool(last.skipped) or last.delivery.failed > 0
+                                           or last.delivery.gave_up > 0)
             if stop.is_set():
                 say(f"stopped after {watcher.polls} poll{'' if watcher.polls == 1 else 's'}")
     except KeyboardInterrupt:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import smtplib
 import time
@@ -55,6 +56,7 @@ RETRY_CAP_S = 3600.0
 SMTP_USER_ENV = "FLOORCROSS_SMTP_USER"
 SMTP_PASSWORD_ENV = "FLOORCROSS_SMTP_PASSWORD"
 USER_AGENT = f"floorcross/{__version__} (alerts)"
+log = logging.getLogger("floorcross.watch")
 
 
 def now_iso(clock: Callable[[], float] = time.time) -> str:
@@ -422,10 +424,15 @@ class Deliverer:
             elif attempts >= MAX_ATTEMPTS:
                 values.update(status="failed", next_attempt_at=None)
                 counts.gave_up += 1
+                log.warning("alert %d to %s: %s; given up after %d attempts (floorcross alerts "
+                            "--resend %d sends it again)", row.id, row.destination, error,
+                            attempts, row.id)
             else:
                 pause = min(RETRY_CAP_S, self.retry_base * 2 ** (attempts - 1))
                 values["next_attempt_at"] = now_iso(lambda: self.clock() + pause)
                 counts.failed += 1
+                log.warning("alert %d to %s: %s; trying again in %s", row.id, row.destination,
+                            error, _pause_words(pause))
             session.execute(update(Outbox).where(Outbox.id == row.id).values(**values))
         return error is None
 
@@ -459,6 +466,12 @@ class Deliverer:
                 smtp.login(*credentials)
             smtp.send_message(message)
         return None
+
+
+def _pause_words(seconds: float) -> str:
+    if seconds >= 60:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
 
 
 def email_message(payload: dict[str, Any], sender: str, to: str) -> EmailMessage:
