@@ -24,7 +24,7 @@ define install_locked
 	$(1)/bin/pip install --no-deps --no-build-isolation -e .
 endef
 
-.PHONY: help venv demo test chromium eval bench lint clean distclean check-oldest-pip
+.PHONY: help venv demo test chromium eval bench throughput watch-bench lint clean distclean check-oldest-pip
 
 help:
 	@echo "make venv    create $(VENV) and install the locked dependencies"
@@ -33,6 +33,7 @@ help:
 	@echo "make eval    score the extractor on the annotated corpus"
 	@echo "make bench   measure extraction speed (BENCH_ARGS='--n 500 --json')"
 	@echo "make throughput  end-to-end ingest speed on a synthetic stream (THROUGHPUT_ARGS='--n 100000')"
+	@echo "make watch-bench  feed-to-webhook latency and memory of floorcross watch (local servers)"
 	@echo "make lint    ruff"
 	@echo "make check-oldest-pip  build a throwaway venv whose pip is $(OLDEST_PIP) and install the locks into it"
 	@echo "make clean   remove generated files (distclean: the virtualenv too)"
@@ -96,6 +97,9 @@ bench: venv
 # 20,000 articles by default; the target figures are for THROUGHPUT_ARGS='--n 100000 --workers 2'.
 throughput: venv
 	$(BIN)/python benchmarks/throughput.py $(THROUGHPUT_ARGS)
+
+watch-bench: venv
+	$(BIN)/python benchmarks/watch.py
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "floorcross.cli.store",
     "floorcross.cli.ledger",
     "floorcross.cli.web",
+    "floorcross.cli.watch",
 ]
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,70 @@ def _parser_reason(exc: object) -> str:
     return f"{message} at line {line}, column {column}" if line is not None else str(message)
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a parsed feed: a stable ``key`` (its id, else its link, else a digest of
+    its title and text), its position, and the fields its article will carry."""
+
+    key: str
+    number: int
+    entry: Any
+    fields: dict[str, Any]
+
+
+def parse_feed(
+    data: bytes, origin: str, *, doc_prefix: str = "feed"
+) -> tuple[list[FeedEntry], list[SourceProblem | SourceWarning]]:
+    """The entries of feed XML ``data``, and the problem or warning it gave (none, usually).
+
+    Malformed XML with no readable entry is one problem (and no entries); malformed XML that
+    still gave entries is a warning, then the entries.
+    """
+    # A file object, never a str or bytes: feedparser would fetch or open those as locations.
+    parsed = feedparser.parse(io.BytesIO(data))
+    entries = parsed.entries
+    if parsed.bozo and not entries:
+        reason = _parser_reason(parsed.get("bozo_exception"))
+        return [], [SourceProblem(origin=origin, reason=f"malformed feed XML: {reason}")]
+    if not entries:
+        reason = "feed has no entries" if parsed.version else "not an RSS or Atom feed"
+        return [], [SourceProblem(origin=origin, reason=reason)]
+    notes: list[SourceProblem | SourceWarning] = []
+    if parsed.bozo:
+        reason = _parser_reason(parsed.get("bozo_exception"))
+        notes.append(SourceWarning(
+            origin=origin,
+            reason=f"feed is not well-formed ({reason}); read {len(entries)} entries anyway",
+        ))
+    outlet = (parsed.feed.get("title") or "").strip() or None
+    out = []
+    for number, entry in enumerate(entries, 1):
+        fields = _entry_fields(entry, f"{origin}#entry-{number}", f"{doc_prefix}-entry-{number}")
+        fields["outlet"] = outlet or host_of(fields["url"])
+        out.append(FeedEntry(entry_key(entry), number, entry, fields))
+    return out, notes
+
+
+def entry_key(entry: Any) -> str:
+    """What identifies an entry from one fetch of its feed to the next."""
+    for name in ("id", "link"):
+        value = (entry.get(name) or "").strip()
+        if value:
+            return value
+    digest = hashlib.sha256()
+    for name in ("title", "summary"):
+        digest.update((entry.get(name) or "").encode("utf-8") + b"\0")
+    return "sha256:" + digest.hexdigest()[:32]
+
+
+def entry_items(feed_entry: FeedEntry, fetcher: Fetcher | None, *,
+                origin: str | None = None) -> Iterator[SourceItem]:
+    """The article of one entry (from its full content, or its linked page through
+    ``fetcher``), with any problem or warning; ``origin`` replaces the positional one."""
+    fields = feed_entry.fields if origin is None else {**feed_entry.fields, "origin": origin}
+    yield from _entry_items(feed_entry.entry, fields, fetcher)
+
+
 def articles_from_feed(
     data: bytes, origin: str, *, fetcher: Fetcher | None = None, doc_prefix: str = "feed"
 ) -> Iterator[SourceItem]:
@@ -65,28 +131,10 @@ def articles_from_feed(
     origin is ``{origin}#entry-N``. Malformed XML with no readable entry is one problem;
     malformed XML that still gave entries is a warning, then the entries.
     """
-    # A file object, never a str or bytes: feedparser would fetch or open those as locations.
-    parsed = feedparser.parse(io.BytesIO(data))
-    entries = parsed.entries
-    if parsed.bozo and not entries:
-        reason = _parser_reason(parsed.get("bozo_exception"))
-        yield SourceProblem(origin=origin, reason=f"malformed feed XML: {reason}")
-        return
-    if not entries:
-        reason = "feed has no entries" if parsed.version else "not an RSS or Atom feed"
-        yield SourceProblem(origin=origin, reason=reason)
-        return
-    if parsed.bozo:
-        reason = _parser_reason(parsed.get("bozo_exception"))
-        yield SourceWarning(
-            origin=origin,
-            reason=f"feed is not well-formed ({reason}); read {len(entries)} entries anyway",
-        )
-    outlet = (parsed.feed.get("title") or "").strip() or None
-    for number, entry in enumerate(entries, 1):
-        fields = _entry_fields(entry, f"{origin}#entry-{number}", f"{doc_prefix}-entry-{number}")
-        fields["outlet"] = outlet or host_of(fields["url"])
-        yield from _entry_items(entry, fields, fetcher)
+    entries, notes = parse_feed(data, origin, doc_prefix=doc_prefix)
+    yield from notes
+    for feed_entry in entries:
+        yield from entry_items(feed_entry, fetcher)
 
 
 def entry_published(entry: Any) -> str | None:

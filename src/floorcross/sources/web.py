@@ -163,6 +163,46 @@ class Fetcher:
             return self._failed(url, f"connection failed ({exc})")
         return self._failed(url, f"{type(exc).__name__}: {exc}")
 
+    def poll(self, url: str, *, etag: str | None = None,
+             last_modified: str | None = None) -> Polled:
+        """A conditional GET of ``url`` (``If-None-Match``/``If-Modified-Since``), polite to its
+        host like :meth:`fetch`; never raises for network or HTTP errors."""
+        scheme = url_scheme(url)
+        if scheme not in ("http", "https"):
+            return Polled(url, 0, error=f"unsupported URL scheme '{scheme or ''}'")
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        self._wait_turn(host_of(url) or "")
+        try:
+            with self._client.stream("GET", url, headers=headers) as response:
+                return self._read_polled(response, url)
+        except httpx.TimeoutException:
+            return Polled(url, 0, error=f"timeout after {self.timeout:g}s")
+        except httpx.TooManyRedirects:
+            return Polled(url, 0, error="too many redirects")
+        except httpx.ConnectError as exc:
+            return Polled(url, 0, error=f"connection failed ({exc})")
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            return Polled(url, 0, error=f"{type(exc).__name__}: {exc}")
+
+    def _read_polled(self, response: httpx.Response, url: str) -> Polled:
+        status = response.status_code
+        head = response.headers
+        validators = {"etag": head.get("etag"), "last_modified": head.get("last-modified")}
+        if status == 304:
+            return Polled(str(response.url), status, **validators)
+        if not 200 <= status < 300:
+            phrase = f" {response.reason_phrase}" if response.reason_phrase else ""
+            return Polled(str(response.url), status, error=f"HTTP {status}{phrase}",
+                          retry_after=retry_after_seconds(head.get("retry-after")))
+        read = self._read(response, url)
+        if isinstance(read, SourceProblem):
+            return Polled(str(response.url), status, error=read.reason)
+        return Polled(read.url, status, read.content, read.content_type, **validators)
+
     def close(self) -> None:
         """Close the connection pool."""
         self._client.close()
@@ -234,6 +274,47 @@ class Fetcher:
             return SourceProblem(origin=url, reason=f"{too_large(self.max_bytes)} (download cut off)")
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         return FetchResult(str(response.url), response.status_code, media_type, bytes(body))
+
+
+@dataclass(frozen=True)
+class Polled:
+    """The answer to a conditional GET (:meth:`Fetcher.poll`).
+
+    ``status`` 304 means not modified (``content`` is empty); ``error`` is set when there is no
+    usable body (the HTTP status, a timeout, a refused connection), and ``retry_after`` holds
+    the seconds a ``Retry-After`` header asked for, when it gave any.
+    """
+
+    url: str
+    status: int
+    content: bytes = b""
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: float | None = None
+    error: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def article_from_response(

@@ -281,4 +281,5 @@ VIEWS: tuple[str, ...] = ("changes_view", "sources_view", "people_view")
 
 # Tables of later stages, registered on the same metadata (see each module's docstring).
 from floorcross.store import ledger_models as _ledger_models  # noqa: F401
+from floorcross.store import watch_models as _watch_models  # noqa: F401
 from floorcross.store import web_models as _web_models  # noqa: F401

@@ -102,6 +102,7 @@ def _add_routes(app: FastAPI) -> None:
         auth,
         changes,
         councils,
+        feeds,
         flows,
         people,
         review,
@@ -119,7 +120,7 @@ def _add_routes(app: FastAPI) -> None:
                             headers={"Cache-Control": "public, max-age=86400"})
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (changes, people, councils, flows, search, review, auth, apidocs):
+    for module in (changes, people, councils, flows, search, review, auth, feeds, apidocs):
         app.include_router(module.router)
 
 

@@ -33,6 +33,7 @@ from floorcross.web.routes.common import (
     output_format,
     sort_order,
 )
+from floorcross.web.routes.feeds import LIVE_EVERY_S, update_marker
 from floorcross.web.tables import table_response
 
 router = APIRouter()
@@ -78,6 +79,7 @@ def feed_page(request: Request, store: StoreDep, filters: FiltersDep, sort: Sort
         "csv_url": with_query("/api/changes", {**params, "format": "csv"}),
         "json_url": with_query("/api/changes", params),
         "atom_url": "/feed.atom",
+        "live_marker": update_marker(store), "live_every": LIVE_EVERY_S,
     })
 
 
