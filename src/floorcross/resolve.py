@@ -169,12 +169,17 @@ class Mention:
 
 
 def resolve_council(council: str | None, ward: str | None, office: str | None,
-                    gaz: Gazetteer) -> tuple[str | None, str | None, str | None]:
+                    gaz: Gazetteer, on: str | None = None
+                    ) -> tuple[str | None, str | None, str | None]:
     """(official council name, GSS code, ward) for what an article gave.
 
-    A council the gazetteer knows becomes its current official name and code; a council it
-    does not know is kept as written, without a code. A councillor with a ward but no council
-    gets the council when exactly one council has a ward of that name.
+    A council the gazetteer knows becomes the official name and code of the council that
+    existed on ``on`` (the change's date, else the article's: Waveney District Council in
+    2018 stays Waveney, in 2020 it is East Suffolk Council; see
+    :meth:`Gazetteer.council_on`). Without a date, or when that is not one council, it
+    becomes the current council. A council it does not know is kept as written, without a
+    code. A councillor with a ward but no council gets the council when exactly one council
+    has a ward of that name.
     """
     found = None
     if council:
@@ -184,7 +189,8 @@ def resolve_council(council: str | None, ward: str | None, office: str | None,
         found = matches[0] if len(matches) == 1 else None
     if found is None:
         return council, None, ward
-    found = gaz.current(found)
+    dated = gaz.council_on(found, on) if on and council else None
+    found = dated or gaz.current(found)
     if ward:
         ward = gaz.ward_name(ward, found) or ward
     return found.official_name, found.gss, ward
@@ -198,7 +204,8 @@ def mentions_from_record(extraction_id: int, article_id: int, content_hash: str,
     out: list[Mention] = []
     for index, event in enumerate(record.events):
         name = strip_titles(event.person) or event.person
-        council, gss, ward = resolve_council(event.council, event.ward, event.office, gaz)
+        council, gss, ward = resolve_council(event.council, event.ward, event.office, gaz,
+                                             on=event.date or published or record.published)
         out.append(Mention(extraction_id, article_id, index, content_hash,
                            published or record.published, event, name, council, gss, ward))
     return out

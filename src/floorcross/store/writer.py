@@ -124,11 +124,14 @@ def put_extraction(session: Session, article_id: int, record: ArticleRecord, ver
     if record.composition:
         session.flush()  # the ORM knows no relationships, so rows referring to rows go later
     for statement in record.composition:
-        council, gss, _ = resolve_council(statement.council, None, None, gaz)
+        council, gss, _ = resolve_council(statement.council, None, None, gaz,
+                                          on=statement.date or record.published)
+        span = statement.evidence[0] if statement.evidence else None
         session.add(Composition(
             id=ids.compositions.take(), article_id=article_id, extraction_id=extraction_id,
             council=council, council_gss=gss, party=statement.party, seats=statement.seats,
-            date=statement.date,
+            date=statement.date, evidence_start=span.start if span else None,
+            evidence_end=span.end if span else None, evidence_text=span.text if span else None,
         ))
     return extraction_id
 
