@@ -492,8 +492,9 @@ def test_flows_count_every_change_once(client: TestClient) -> None:
     data = client.get("/api/flows").json()
     assert data["total"] == 6
     flows = {(f["source"], f["target"]): f["count"] for f in data["flows"]}
-    assert flows[("Labour", "Independent")] == 1
-    assert flows[("Labour", "Suspended")] == 2
+    # one defection and two suspensions: suspended members sit as independents (the ledger's rule)
+    assert flows[("Labour", "Independent")] == 3
+    assert ("Labour", "Suspended") not in flows
     assert flows[("Unknown", "Unknown")] == 1
     balance = {b["party"]: b["net"] for b in data["parties"]}
     assert balance["Labour"] == -3 and balance["Green"] == 1

@@ -453,6 +453,7 @@ class _RawConflict:
     reported: int
     anchor: _Anchor
     old: _Figure
+    election: Date | None = None
 
 
 @dataclass
@@ -521,11 +522,11 @@ class _Placer:
 
 def _replay(baselines: dict[Date, dict[str, int]], checkpoints: Sequence[Checkpoint],
             changes: Sequence[ChangeView], rules: LedgerRules,
-            comparable: Any = None, outside: Any = None) -> _Replay:
+            election: Any = None, outside: Any = None) -> _Replay:
     """Every step of a council's ledger in order.
 
-    ``comparable(old_day, new_day)`` says whether two figures may be compared (False when an
-    election lies between them); ``outside(day)`` gives the reason a change on ``day`` cannot
+    ``election(old_day, new_day)`` gives a known election of the council between two days
+    (or None); ``outside(day)`` gives the reason a change on ``day`` cannot
     count on this council (it did not exist then), or None.
     """
     events: list[tuple[tuple[int, Date, int, int], Date | None, Any]] = []
@@ -566,9 +567,11 @@ def _replay(baselines: dict[Date, dict[str, int]], checkpoints: Sequence[Checkpo
                 continue
             if old.anchor.kind == "baseline" and anchor.kind == "baseline":
                 continue  # a baseline replaces the one before
-            if comparable is not None and not comparable(old.anchor.day, anchor.day):
-                continue  # an election between them: the seats were elected anew
-            out.conflicts.append(_RawConflict(anchor.day, party, before, after, anchor, old))
+            voted = election(old.anchor.day, anchor.day) if election is not None else None
+            if voted is not None and anchor.kind == "baseline":
+                continue  # a baseline after an election: the seats were elected anew
+            out.conflicts.append(_RawConflict(anchor.day, party, before, after, anchor, old,
+                                              voted))
 
     def snapshot(day: Date | None, **extra: Any) -> None:
         out.entries.append(_Entry(day, seats=_ordered_seats(seats), has_baseline=full is not None,
@@ -797,8 +800,8 @@ class Ledger:
         gss = data.council.gss
         council = self.gaz.council_by_gss(gss) if gss else None
 
-        def comparable(old: Date | None, new: Date | None) -> bool:
-            return self.sizes.election_between(gss, old, new) is None
+        def election(old: Date | None, new: Date | None) -> Date | None:
+            return self.sizes.election_between(gss, old, new)
 
         def outside(day: Date | None) -> str | None:
             if council is None or day is None or self.gaz.existed_on(council, day):
@@ -815,7 +818,7 @@ class Ledger:
                     + (f": it belongs to {after}" if after else ""))
 
         return _replay(data.baselines, data.checkpoints, data.changes, self.rules,
-                       comparable, outside)
+                       election, outside)
 
     # -------------------------------------------------------------- questions
 
@@ -826,7 +829,10 @@ class Ledger:
         data = self._data(council)
         return self._state(data, self._replay(data), day)
 
-    def _figures(self, entry: _Entry | None) -> list[PartyFigure]:
+    def _figures(self, entry: _Entry | None, gss: str | None = None,
+                 when: Date | None = None) -> list[PartyFigure]:
+        """Each party's figure in ``entry``; one resting on a count from before a known
+        election (up to ``when``) is "low": the election may have changed it."""
         if entry is None:
             return []
         out = []
@@ -838,6 +844,8 @@ class Ledger:
             anchor, moved = fig.anchor, len(fig.changes)
             source = anchor.kind if not moved else "derived"
             sure = anchor.sure if not moved else ("medium" if anchor.sure == "high" else "low")
+            if self.sizes.election_between(gss, anchor.day, when) is not None:
+                sure = "low"
             cp = anchor.checkpoint
             out.append(PartyFigure(
                 party, n, source, sure, _iso(anchor.day), cp.article_id if cp else None,
@@ -857,7 +865,7 @@ class Ledger:
         size = self.sizes.on(data.council.gss, when)
         total, majority, control, label = _control(seats, has_baseline, self.rules,
                                                    size.seats if size else None)
-        figures = self._figures(last)
+        figures = self._figures(last, data.council.gss, when)
         if has_baseline:
             basis = full.kind if full else "baseline"
         elif any(f.source != "net" for f in figures):
@@ -882,6 +890,12 @@ class Ledger:
                             f"(elected {size.election.isoformat()}): a seat is vacant, or a "
                             "party or a change is missing")
         anchors = [e for e in entries if e.baseline or e.checkpoint]
+        voted = self.sizes.election_between(data.council.gss, anchors[-1].day if anchors else None,
+                                            when)
+        if voted is not None:
+            warnings.append(f"the election of {voted.isoformat()} came after the last count "
+                            f"({_iso(anchors[-1].day)}): the figures may be out of date; import "
+                            "its result with floorcross baseline import")
         council = self.gaz.council_by_gss(data.council.gss) if data.council.gss else None
         item = self.gaz.history(council) if council else None
         name_then = self.gaz.name_on(council, when) if council and when else None
@@ -977,6 +991,10 @@ class Ledger:
         since, day = raw.old.anchor.day, raw.day
         window = f"between {_iso(since)} and {day.isoformat()}"
         out = []
+        if raw.election is not None:
+            out.append(f"the election of {raw.election.isoformat()} came between: the ledger's "
+                       "figure is from before it (import its result with floorcross baseline "
+                       "import)")
         partners = [o for o in same if o is not raw and (o.reported - o.ledger) * diff < 0]
         for other in partners:
             n = min(abs(diff), abs(other.reported - other.ledger))
