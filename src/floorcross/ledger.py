@@ -973,7 +973,8 @@ class Ledger:
             gap = (f"{raw.party}: {anchor.label()} says {raw.reported}; the ledger has {raw.ledger} "
                    f"({old.anchor.label()}{moved}): {abs(diff)} seat{'s' if abs(diff) != 1 else ''} "
                    f"{'more' if diff > 0 else 'fewer'}")
-            explain = self._explain(raw, by_anchor[id(raw.anchor)], views, replay)
+            explain = self._explain(raw, by_anchor[id(raw.anchor)], views, replay,
+                                    data.council.gss)
             out.append(Conflict(
                 data.council.name, data.council.gss, raw.day.isoformat(), raw.party,
                 raw.ledger, raw.reported, source.article_id if source else None,
@@ -985,7 +986,8 @@ class Ledger:
         return sorted(out, key=lambda c: (c.date, c.party, c.article_id or 0))
 
     def _explain(self, raw: _RawConflict, same: list[_RawConflict],
-                 views: dict[int, ChangeView], replay: _Replay) -> list[str]:
+                 views: dict[int, ChangeView], replay: _Replay,
+                 gss: str | None = None) -> list[str]:
         """Which changes would account for a conflict's difference."""
         diff = raw.reported - raw.ledger
         since, day = raw.old.anchor.day, raw.day
@@ -1021,6 +1023,7 @@ class Ledger:
         later = [cid for cid, (d, source, target) in sorted(
                      replay.moves.items(), key=lambda kv: (kv[1][0] or Date.max, kv[0]))
                  if d is not None and d > day
+                 and self.sizes.election_between(gss, day, d) is None
                  and (target == raw.party if diff > 0 else source == raw.party)]
         for cid in later[:2]:
             out.append(f"{describe(cid)} may have happened by {day.isoformat()}")
