@@ -86,7 +86,7 @@ def test_seed_case_a_wrong_baseline_is_a_conflict(luton_db: str, tmp_path: Path)
     assert conflict["doc"] == "luton_councillor_joins_conservatives"
     assert conflict["evidence"].startswith("His move means there are now four Conservatives")
     # the ledger's 31 rests on the baseline and two changes; the article's 29 is two fewer
-    assert conflict["basis"] == "baseline (2023-05-04)" and conflict["since"] == "2023-05-04"
+    assert conflict["basis"] == "the baseline of 2023-05-04" and conflict["since"] == "2023-05-04"
     assert conflict["gap"].endswith(": 2 seats fewer")
     assert conflict["explanations"][0] == (
         "2 unrecorded changes from Labour between 2023-05-04 and 2023-10-10")
@@ -121,7 +121,7 @@ def test_council_table_dates_and_history(luton_db: str, tmp_path: Path) -> None:
         "council", "Luton", "--history", "--format", "csv", "--db", luton_db).stdout)))
     assert [h["event"] for h in history] == [
         "baseline", "defection: Labour → Independent", "defection: Independent → Conservative",
-        "article 1 (2023-10-10) states the seats"]
+        "article 1 of 2023-10-10 states the seats"]
     assert [h["Conservative"] for h in history] == ["3", "3", "4", "4"]
     assert [h["Independent"] for h in history] == ["0", "1", "0", "0"]
     steps = json.loads(invoke("council", "Luton", "--history", "--format", "json",

@@ -312,7 +312,7 @@ def test_a_later_baseline_that_disagrees_with_an_article_is_listed(counted: Ledg
     [conflict] = counted.conflicts()
     assert (conflict.kind, conflict.party, conflict.ledger_seats, conflict.reported_seats) == (
         "baseline", "Labour", 29, 31)
-    assert conflict.article_id == 2 and conflict.basis == "article 2 (2023-10-20)"
+    assert conflict.article_id == 2 and conflict.basis == "article 2 of 2023-10-20"
     assert conflict.explanations == (
         "2 unrecorded changes to Labour between 2023-10-20 and 2023-11-01",)
     assert counted.state("Luton").seats["Labour"] == 31  # the baseline is more recent

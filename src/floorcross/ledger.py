@@ -133,8 +133,8 @@ class Checkpoint:
         return span["text"] if span else None
 
     def label(self) -> str:
-        """``article 3 (2023-10-10)``: how the ledger names this checkpoint."""
-        return f"article {self.article_id} ({_iso(self.day) or 'undated'})"
+        """``article 3 of 2023-10-10``: how the ledger names this checkpoint."""
+        return f"article {self.article_id} of {_iso(self.day) or 'no date'}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -414,7 +414,7 @@ class _Anchor:
     def label(self) -> str:
         if self.checkpoint is not None:
             return self.checkpoint.label()
-        return f"baseline ({_iso(self.day)})"
+        return f"the baseline of {_iso(self.day)}"
 
     @property
     def sure(self) -> str:

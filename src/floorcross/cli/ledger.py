@@ -172,8 +172,8 @@ def _print_state(state: CouncilState, fmt: ListFormat) -> None:
     if state.name_then:
         out.print(f"then called {escape(state.name_then)}")
     if state.start or state.end:
-        out.print("existed " + (f"from {state.start} " if state.start else "")
-                  + (f"until {state.end}" if state.end else "").rstrip())
+        out.print(("existed " + (f"from {state.start} " if state.start else "")
+                   + (f"until {state.end}" if state.end else "")).rstrip())
     for label, items in (("replaced", state.predecessors), ("replaced by", state.successors)):
         if items:
             names = ", ".join(f"{escape(c['name'])} ({c['gss']})" for c in items)

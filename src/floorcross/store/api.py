@@ -189,8 +189,11 @@ class Store:
         with write_session(self.engine) as session:
             self._resolver = None
             ids = ExtractionIds.after(session)
+            texts = dict(session.execute(select(Article.id, Article.text).where(
+                Article.id.in_([a for a, _ in records]))).all()) if records else {}
             for article_id, record in records:
-                put_extraction(session, article_id, record, extractor_version, self.gaz, ids)
+                put_extraction(session, article_id, record, extractor_version, self.gaz, ids,
+                               text=texts.get(article_id))
                 result.relevant += int(record.relevant)
             counts = self._resync(session, self._resolver_for(session))
         result.changes_new, result.changes_updated = counts.changes_new, counts.changes_updated
