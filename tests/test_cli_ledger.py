@@ -226,3 +226,83 @@ def test_example_baselines_agree_with_the_example_articles(db_url: str) -> None:
                                    "--db", db_url).stdout)
     assert darlington["seats"]["Conservative"] == 23  # as the second Darlington story says
     assert darlington["control_label"] == "No overall control"
+
+
+# ------------------------------------------------------------------------------ checkpoints
+
+CHECKPOINTS = REPO_ROOT / "tests" / "fixtures" / "ledger_checkpoints"
+FORMER = REPO_ROOT / "tests" / "fixtures" / "ledger_former"
+
+
+def test_a_count_two_defections_and_a_count_one_seat_apart(db_url: str) -> None:
+    """Darlington (50 seats): a full count in January, a Labour -> Green and a Conservative ->
+    Reform UK defection, and an April count with one more Green and one fewer Labour member
+    than the ledger makes it. The ledger follows the April count; `conflicts` exits 1 and
+    names the gap: a move from Labour to the Greens between the two counts."""
+    assert invoke("ingest", CHECKPOINTS, "--no-fetch", "--db", db_url).exit_code == 0
+    march = json.loads(invoke("council", "Darlington", "--on", "2024-03-31", "--format", "json",
+                              "--db", db_url).stdout)
+    assert march["basis"] == "article" and march["anchor_date"] == "2024-01-15"
+    assert march["seats"] == {"Labour": 23, "Conservative": 14, "Green": 8,
+                              "Liberal Democrats": 3, "Independent": 1, "Reform UK": 1}
+    derived = {f["party"]: (f["source"], f["sure"], f["changes_since"])
+               for f in march["figures"]}
+    assert derived["Labour"] == ("derived", "medium", 1)
+    assert derived["Liberal Democrats"] == ("article", "high", 0)
+    assert derived["Reform UK"] == ("derived", "medium", 1)  # none in January, one moved in
+
+    latest = json.loads(invoke("council", "Darlington", "--format", "json",
+                               "--db", db_url).stdout)
+    assert latest["seats"] == {"Labour": 22, "Conservative": 14, "Green": 9,
+                               "Liberal Democrats": 3, "Independent": 1, "Reform UK": 1}
+    assert (latest["total"], latest["size"], latest["majority"]) == (50, 50, 26)
+    assert latest["control_label"] == "No overall control"
+    assert {f["source"] for f in latest["figures"]} == {"article"}
+
+    result = invoke("conflicts", "--format", "json", "--db", db_url)
+    assert result.exit_code == 1
+    found = {c["party"]: c for c in json.loads(result.stdout)}
+    assert set(found) == {"Green", "Labour"}
+    green = found["Green"]
+    assert (green["ledger_seats"], green["reported_seats"], green["since"]) == (8, 9,
+                                                                                "2024-01-15")
+    assert green["basis"] == "article 1 of 2024-01-15" and len(green["changes"]) == 1
+    assert green["evidence"].startswith("The council now has 22 Labour councillors")
+    gap = "1 move from Labour to Green between 2024-01-15 and 2024-04-10 that no article recorded"
+    assert green["explanations"] == [gap] and found["Labour"]["explanations"] == [gap]
+    table = invoke("conflicts", "--council", "Darlington", "--db", db_url)
+    assert table.exit_code == 1 and "1 move from Labour to Green" in table.stdout
+    text = invoke("council", "Darlington", "--db", db_url).stdout
+    assert "conflict: 2024-04-10 Green: the ledger has 8, article 4 says 9" in text
+    assert "could be: 1 move from Labour to Green" in text
+
+
+def test_a_story_about_an_abolished_council_is_recorded_on_it(db_url: str) -> None:
+    """Waveney District Council ended on 2019-03-31 (East Suffolk replaced it): a 2018 story
+    about it stays on Waveney, which shows its successor, and East Suffolk's ledger neither
+    counts it nor forgets where it came from."""
+    assert invoke("ingest", FORMER, "--no-fetch", "--db", db_url).exit_code == 0
+    changes = json.loads(invoke("changes", "--format", "json", "--db", db_url).stdout)
+    councils = {c["person"]: (c["council"], c["council_gss"]) for c in changes}
+    assert councils["Harold Quennell"] == ("Waveney District Council", "E07000206")
+    assert councils["Marion Tuddenham"] == ("East Suffolk Council", "E07000244")
+
+    waveney = json.loads(invoke("council", "Waveney", "--format", "json", "--db", db_url).stdout)
+    assert waveney["council_gss"] == "E07000206" and waveney["end"] == "2019-03-31"
+    assert [c["name"] for c in waveney["successors"]] == ["East Suffolk Council"]
+    assert waveney["seats"] == {"Independent": 1, "Conservative": -1}
+    out = invoke("council", "Waveney", "--db", db_url).stdout
+    assert "existed until 2019-03-31" in out
+    assert "replaced by East Suffolk Council (E07000244)" in out
+
+    east = json.loads(invoke("council", "East Suffolk", "--format", "json",
+                             "--db", db_url).stdout)
+    assert east["start"] == "2019-04-01"
+    assert [c["name"] for c in east["predecessors"]] == [
+        "Suffolk Coastal District Council", "Waveney District Council"]
+    assert [c["person"] for c in east["changes"]] == ["Marion Tuddenham"]
+    assert east["seats"] == {"Green": 1, "Labour": -1}
+    # the changes list of East Suffolk's area still has both
+    area = json.loads(invoke("changes", "--council", "East Suffolk", "--format", "json",
+                             "--db", db_url).stdout)
+    assert {c["person"] for c in area} == {"Harold Quennell", "Marion Tuddenham"}
