@@ -449,3 +449,79 @@ def test_import_accepts_a_council_only_the_store_knows(fresh_db: Store) -> None:
     assert result.skipped == [] and result.councils == [town]
     state = ledger.state(town)
     assert state.council_gss is None and state.seats == {"Labour": 4, "Green": 1}
+
+
+# ------------------------------------------------------------------------------ checkpoints
+
+
+def test_a_partial_count_fixes_only_the_parties_it_names(luton: Ledger) -> None:
+    put(luton.store, story("The Liberal Democrats now have 16 seats.", published="2023-11-01",
+                           seats={"Liberal Democrats": 16}))
+    baseline(luton, "Luton", "2023-05-04", lab=30, con=3, ld=15)
+    state = luton.state("Luton")
+    assert state.seats == {"Labour": 29, "Liberal Democrats": 16, "Conservative": 4}
+    figures = {f.party: f for f in state.figures}
+    assert (figures["Liberal Democrats"].source, figures["Liberal Democrats"].sure) == (
+        "article", "medium")  # 15 + 29 + 4 + 16 is not checked against a total: partial
+    assert figures["Labour"].source == "derived" and figures["Labour"].changes_since == 3
+    assert [c.party for c in state.conflicts] == ["Liberal Democrats"]
+
+
+def test_a_partial_count_without_a_baseline(fresh_db: Store) -> None:
+    put(fresh_db, story("Reform UK now has two councillors in Luton.", published="2023-11-01",
+                        seats={"Reform UK": 2}),
+        story("Amy Cole has joined Reform UK.",
+              event("Amy Cole", council=LUTON, from_party="Labour", to_party="Reform UK",
+                    date="2023-12-01"), published="2023-12-02"))
+    state = Ledger(fresh_db).state("Luton")
+    assert (state.basis, state.has_baseline, state.control) == ("partial", False, None)
+    assert state.seats == {"Reform UK": 3, "Labour": -1}
+    assert {f.party: f.source for f in state.figures} == {"Reform UK": "derived",
+                                                          "Labour": "net"}
+    assert state.total == 3  # at least three seats known
+
+
+def test_a_count_that_does_not_add_up_is_flagged_not_used(fresh_db: Store) -> None:
+    put(fresh_db, story("Labour has 30 seats, the Lib Dems 15 and the Tories 6.",
+                        published="2023-11-01",
+                        seats={"Labour": 30, "Liberal Democrats": 15, "Conservative": 6}))
+    ledger = Ledger(fresh_db)
+    baseline(ledger, "Luton", "2023-05-04", lab=30, con=3, ld=15)
+    state = ledger.state("Luton")
+    assert state.seats == {"Labour": 30, "Liberal Democrats": 15, "Conservative": 3}
+    [flagged] = state.flagged
+    assert flagged.flagged == ("adds up to 51 seats, more than the 48 the council has (elected "
+                               "2023-05-04)")
+    assert ledger.conflicts() == []
+
+
+def test_two_counts_for_one_party_in_one_article_are_flagged(fresh_db: Store) -> None:
+    text, rec = story("Labour has 29 seats. Labour has 30 seats.", published="2023-11-01")
+    rec.composition = [CompositionStatement(council=LUTON, party="Labour", seats=n,
+                                            date="2023-11-01") for n in (29, 30)]
+    put(fresh_db, (text, rec))
+    state = Ledger(fresh_db).state("Luton")
+    assert [c.flagged for c in state.flagged] == ["gives Labour (29 and 30) two counts"]
+    assert state.basis == "net" and state.seats == {}
+
+
+def test_a_change_before_its_council_existed_is_not_counted(fresh_db: Store) -> None:
+    put(fresh_db, story("An East Suffolk councillor has joined the Greens.",
+                        event("Ada Snell", council="East Suffolk Council", from_party="Labour",
+                              to_party="Green", date="2017-03-01"), published="2017-03-02"))
+    ledger = Ledger(fresh_db)
+    [left] = ledger.state("East Suffolk").uncounted
+    assert left.reason == ("dated 2017-03-01, before East Suffolk Council existed (from "
+                           "2019-04-01): it belongs to Suffolk Coastal District Council, "
+                           "Waveney District Council")
+
+
+def test_council_sizes_can_be_given(luton: Ledger) -> None:
+    from floorcross.council_sizes import CouncilSizes
+
+    none = Ledger(luton.store, sizes=CouncilSizes([]))
+    put(luton.store, story("Labour 29, Lib Dems 15, Tories 4.", published="2023-11-01",
+                           seats={"Labour": 29, "Liberal Democrats": 15, "Conservative": 4}))
+    # Without a size (and without a baseline) the count cannot be known to be complete.
+    assert none.state("Luton").basis == "partial"
+    assert luton.state("Luton").basis == "article"
