@@ -875,3 +875,43 @@ def test_serve_binds_localhost_unless_told(tmp_path: Path,
         assert served.get("/api/changes").json()["total"] == 0
     broken = runner.invoke(app, ["serve", "--db", "nosuchdriver://x/y"])
     assert broken.exit_code == 2 and "Traceback" not in broken.output
+
+
+# ------------------------------------------------------------------------------ councils through time
+
+
+def test_pages_show_the_sentence_behind_counts_and_councils_through_time(tmp_path: Path) -> None:
+    """Our own articles through the real extractor: the Darlington counts are marked on the
+    article page, and a former council's page links its successor (and back)."""
+    from typer.testing import CliRunner
+
+    from floorcross.cli import _register, app
+
+    _register()
+    fixtures = Path(__file__).parent / "fixtures"
+    url = f"sqlite:///{tmp_path / 'time.db'}"
+    result = CliRunner().invoke(app, ["ingest", str(fixtures / "ledger_checkpoints"),
+                                      str(fixtures / "ledger_former"), "--no-fetch", "--db", url])
+    assert result.exit_code == 0, result.stderr
+    with TestClient(create_app(url, secret_key="k"), raise_server_exceptions=False) as c:
+        page = c.get("/councils/E06000005").text
+        assert "article 4</a>" in page and "a majority needs 26" in page
+        assert "The council now has 22 Labour councillors" in page
+        assert "could be: 1 move from Labour to Green" in page
+        stated = c.get("/api/compositions", params={"council": "E06000005"}).json()["items"]
+        spring = next(s for s in stated if s["date"] == "2024-04-10" and s["party"] == "Green")
+        article = c.get(f"/api/articles/{spring['article_id']}").json()
+        start, end = spring["evidence"]["start"], spring["evidence"]["end"]
+        assert article["text"][start:end] == spring["evidence"]["text"]
+        assert article["seat_evidence"][0]["start"] == start
+        marked = c.get(f"/articles/{spring['article_id']}", params={"seats": "1"}).text
+        assert '<mark class="evidence seats current" id="seats"' in marked
+
+        waveney = c.get("/councils/E07000206").text
+        assert "Harold Quennell" in waveney
+        assert 'Replaced by <a href="/councils/E07000244">East Suffolk Council</a>' in waveney
+        east = c.get("/councils/E07000244").text
+        assert '<a href="/councils/E07000206">Waveney District Council</a>' in east
+        data = c.get("/api/councils/E07000244").json()["composition"]
+        assert [p["name"] for p in data["predecessors"]] == [
+            "Suffolk Coastal District Council", "Waveney District Council"]
