@@ -74,8 +74,8 @@ HISTORY_COLUMNS = ["gss", "start_date", "end_date", "successors", "former_name",
 #: name, last day it was used, source).
 RENAMES: dict[str, tuple[str, str, str]] = {
     "E07000112": ("Shepway District Council", "2018-03-31",
-                  "renamed Folkestone and Hythe District Council from 1 April 2018 (council "
-                  "resolution of 17 January 2018; The Guardian, 18 January 2018)"),
+                  ("renamed Folkestone and Hythe District Council from 1 April 2018 (council "
+                   "resolution of 17 January 2018; The Guardian, 18 January 2018)")),
 }
 
 #: Words that may be added to a council's name without changing which council it is; an
