@@ -16,6 +16,9 @@ Outputs (written to ``src/floorcross/data/gazetteer/`` by default, sorted, ``\\n
 * ``councils.csv`` - one row per principal council (current ones, and former ones that the inputs
   describe, with their current successor in ``replaced_by``).
 * ``wards.csv`` - one row per distinct (ward name, active council), keeping the newest ward code.
+* ``history.csv`` - councils through time: for every council the inputs date or that was renamed,
+  its first and last day, its direct successors (not only the current ones) and a former name
+  with the last day it was used (renames are listed in :data:`RENAMES`, each with its source).
 
 Usage::
 
@@ -63,6 +66,17 @@ COUNCIL_COLUMNS = [
     "alt_names",
 ]
 WARD_COLUMNS = ["ward_gss", "ward_name", "council_gss", "vintage"]
+HISTORY_COLUMNS = ["gss", "start_date", "end_date", "successors", "former_name",
+                   "former_name_until", "source"]
+
+#: Councils renamed without a new GSS code (the register keeps only the name in use today, so
+#: these are listed by hand, each with where the date comes from): GSS -> (former official
+#: name, last day it was used, source).
+RENAMES: dict[str, tuple[str, str, str]] = {
+    "E07000112": ("Shepway District Council", "2018-03-31",
+                  ("renamed Folkestone and Hythe District Council from 1 April 2018 (council "
+                   "resolution of 17 January 2018; The Guardian, 18 January 2018)")),
+}
 
 #: Words that may be added to a council's name without changing which council it is; an
 #: all-lower-case variant from the inputs is kept only if its words are drawn from the council's
@@ -134,6 +148,8 @@ class CouncilRow:
     alt_names: list[str] = field(default_factory=list)
     county_gss: str = ""
     replaced_by: list[str] = field(default_factory=list)
+    start_date: str = ""
+    end_date: str = ""
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -213,6 +229,8 @@ def load_councils(
             current=row.get("current-authority", "").strip().lower() == "true",
             replaced_by_codes=split_codes(row.get("replaced-by", "")),
             former_gss=former,
+            start_date=clean(row.get("start-date", "")),
+            end_date=clean(row.get("end-date", "")),
         )
         council.alt_names = [n for n in _ALT_SPLIT.split(row.get("alt-names", "")) if clean(n)]
         councils[gss] = council
@@ -407,6 +425,52 @@ def council_records(councils: dict[str, CouncilRow]) -> Iterator[dict[str, str]]
         }
 
 
+def _day_before(day: str) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def history_records(councils: dict[str, CouncilRow]) -> Iterator[dict[str, str]]:
+    """Rows for ``history.csv``, sorted by GSS code.
+
+    The register's end dates are not all alike (Waveney ends "2019-03-31", Cumbria
+    "2023-04-01", the day its successors began), so a former council's last day is the day
+    before its successors' first day where the register gives that, else its end date as
+    given. A start date is kept only for a council that replaced others in the register (East
+    Suffolk, 2019-04-01): the register's other start dates are when its own entries began
+    ("2005-06-18" for most Scottish councils, "1996-07-01" for Birmingham), not when the
+    council did, so those councils have no start date (known since before the news we read).
+    ``successors`` are the direct ones (Taunton Deane -> Somerset West and Taunton),
+    where ``councils.csv``'s ``replaced_by`` holds the current ones (-> Somerset).
+    """
+    by_code = {c.code: c for c in councils.values()}
+    successor_of = {code for c in councils.values() for code in c.replaced_by_codes}
+    for gss in sorted(councils):
+        c = councils[gss]
+        direct = [by_code[code] for code in c.replaced_by_codes if code in by_code]
+        start = c.start_date if c.code in successor_of else ""
+        end = c.end_date
+        starts = sorted({s.start_date for s in direct if s.start_date and s.code in successor_of})
+        if not c.current and starts:
+            end = _day_before(starts[0])
+        rename = RENAMES.get(gss)
+        if not (start or end or direct or rename):
+            continue
+        source = "mySociety register (start-date, end-date, replaced-by)"
+        if rename:
+            source = rename[2] if not (start or end or direct) else f"{source}; {rename[2]}"
+        yield {
+            "gss": gss,
+            "start_date": start,
+            "end_date": end if not c.current else "",
+            "successors": "|".join(sorted(s.gss for s in direct)),
+            "former_name": rename[0] if rename else "",
+            "former_name_until": rename[1] if rename else "",
+            "source": source,
+        }
+
+
 def write_csv(
     path: Path, columns: list[str], rows: Iterable[dict[str, str] | tuple[str, ...]]
 ) -> None:
@@ -475,13 +539,17 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     write_csv(out / "councils.csv", COUNCIL_COLUMNS, council_records(councils))
     write_csv(out / "wards.csv", WARD_COLUMNS, wards)
+    history = list(history_records(councils))
+    write_csv(out / "history.csv", HISTORY_COLUMNS, history)
 
     n_current = sum(c.current for c in councils.values())
-    size_kb = sum((out / f).stat().st_size for f in ("councils.csv", "wards.csv")) / 1024
+    size_kb = sum((out / f).stat().st_size
+                  for f in ("councils.csv", "wards.csv", "history.csv")) / 1024
     print(
         f"gazetteer: {len(councils)} councils ({n_current} current, {len(councils) - n_current} former, "
         f"{skipped} without GSS skipped), {len(wards)} wards from {len(ward_rows)} rows "
-        f"({unmatched} unmatched) -> {out} ({size_kb:.0f} KiB)"
+        f"({unmatched} unmatched), {len(history)} with dates or former names -> {out} "
+        f"({size_kb:.0f} KiB)"
     )
     return 0
 

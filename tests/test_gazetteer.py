@@ -894,3 +894,54 @@ def test_build_script_normalisation_matches_package() -> None:
         "  King's Lynn  ",
     ]
     assert [module.norm_key(s) for s in samples] == [normalise_name(s) for s in samples]
+
+
+# ------------------------------------------------------------------------------ through time
+
+
+def test_build_script_writes_councils_through_time(synthetic_inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _run_build(synthetic_inputs, out)
+    assert "with dates or former names" in result.stdout
+    rows = list(csv.DictReader(io.StringIO((out / "history.csv").read_text(encoding="utf-8"))))
+    by_gss = {r["gss"]: r for r in rows}
+    # Waveney: its register end date, its direct successor
+    assert (by_gss["E07000206"]["end_date"], by_gss["E07000206"]["successors"]) == (
+        "2019-03-31", "E07000244")
+    # Taunton Deane's direct successor is Somerset West and Taunton (which Somerset replaced)
+    assert by_gss["E07000190"]["successors"] == "E07000246"
+    assert by_gss["E10000006"]["successors"] == "E06000063|E06000064"
+    assert "E06000032" not in by_gss  # nothing dated about Luton
+    assert all(r["source"] for r in rows)
+
+
+def test_council_on_a_date(gaz: Gazetteer) -> None:
+    on = gaz.council_on
+    assert on("Waveney District Council", "2018-06-14").official_name == "Waveney District Council"
+    assert on("Waveney District Council", "2020-01-01").official_name == "East Suffolk Council"
+    assert on("Kettering", "2022").official_name == "North Northamptonshire Council"
+    # Taunton Deane -> Somerset West and Taunton (2019) -> Somerset (2023), step by step
+    assert on("Taunton Deane", "2020-06-01").official_name == "Somerset West and Taunton Council"
+    assert on("Taunton Deane", "2024-01-01").official_name == "Somerset Council"
+    assert on("E07000244", "2017-05-01") is None  # East Suffolk before it began: two predecessors
+    assert on("Cumbria County Council", "2024-01-01") is None  # split in two
+    assert on("Luton", "2008-01-01").official_name == "Luton Borough Council"
+    assert on("Nowhereshire", "2020-01-01") is None
+    assert on("Waveney", None).official_name == "Waveney District Council"
+
+
+def test_successors_predecessors_and_former_names(gaz: Gazetteer) -> None:
+    east = gaz.council_by_name("East Suffolk")
+    assert east is not None
+    assert [c.official_name for c in gaz.predecessors_of(east)] == [
+        "Suffolk Coastal District Council", "Waveney District Council"]
+    history = gaz.history(east)
+    assert str(history.start) == "2019-04-01" and history.end is None
+    waveney = gaz.council_by_name("Waveney")
+    assert waveney is not None and [c.gss for c in gaz.successors_of(waveney)] == ["E07000244"]
+    assert gaz.existed_on(waveney, "2019-03") and not gaz.existed_on(waveney, "2019-04-01")
+    assert set(gaz.area_codes(east)) == {"E07000244", "E07000206", "E07000205"}
+    folkestone = gaz.council_by_name("Shepway")
+    assert folkestone is not None and folkestone.gss == "E07000112"
+    assert gaz.name_on(folkestone, "2016-05-01") == "Shepway District Council"
+    assert gaz.name_on(folkestone, "2018-04-01") == "Folkestone and Hythe District Council"

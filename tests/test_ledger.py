@@ -62,6 +62,12 @@ WHITLOCK_LEAVES = story(
     event("Dana Whitlock", council=LUTON, from_party="Labour", to_party="Independent",
           date="2023-09-11"), published="2023-09-12")
 WHITLOCK_JOINS = story(
+    "Dana Whitlock has joined the Conservatives.",
+    event("Dana Whitlock", council=LUTON, from_party="Independent", to_party="Conservative",
+          date="2023-10-19"),
+    published="2023-10-20")
+# The same news with the council's seats after it: a complete count (48 is Luton's size).
+WHITLOCK_JOINS_COUNTED = story(
     "Dana Whitlock has joined the Conservatives. There are now four Conservatives, 29 Labour "
     "councillors and 15 Liberal Democrats on the council.",
     event("Dana Whitlock", council=LUTON, from_party="Independent", to_party="Conservative",
@@ -80,6 +86,13 @@ HART_READMITTED = story(
 @pytest.fixture
 def luton(fresh_db: Store) -> Ledger:
     put(fresh_db, WHITLOCK_LEAVES, WHITLOCK_JOINS, HART_SUSPENDED, HART_READMITTED)
+    return Ledger(fresh_db)
+
+
+@pytest.fixture
+def counted(fresh_db: Store) -> Ledger:
+    """Luton as above, the October story stating the council's seats."""
+    put(fresh_db, WHITLOCK_LEAVES, WHITLOCK_JOINS_COUNTED, HART_SUSPENDED, HART_READMITTED)
     return Ledger(fresh_db)
 
 
@@ -247,12 +260,16 @@ def test_a_party_falling_below_zero_is_a_warning(luton: Ledger) -> None:
 # ------------------------------------------------------------------------------ conflicts
 
 
-def test_a_stated_count_that_agrees_is_no_conflict(luton: Ledger) -> None:
-    baseline(luton, "Luton", "2023-05-04", lab=30, con=3, ld=15)
-    assert luton.conflicts() == [] and luton.conflicts("Luton") == []
+def test_a_stated_count_that_agrees_is_no_conflict(counted: Ledger) -> None:
+    baseline(counted, "Luton", "2023-05-04", lab=30, con=3, ld=15)
+    assert counted.conflicts() == [] and counted.conflicts("Luton") == []
+    state = counted.state("Luton")
+    assert state.seats == {"Labour": 29, "Liberal Democrats": 15, "Conservative": 4}
+    assert [f.source for f in state.figures] == ["article", "article", "article"]
 
 
-def test_a_wrong_baseline_is_reported_as_a_conflict(luton: Ledger) -> None:
+def test_a_wrong_baseline_is_reported_as_a_conflict(counted: Ledger) -> None:
+    luton = counted
     baseline(luton, "Luton", "2023-05-04", lab=31, con=3, ld=15)
     [conflict] = luton.conflicts()
     assert (conflict.council, conflict.council_gss) == (LUTON, "E06000032")
@@ -262,7 +279,9 @@ def test_a_wrong_baseline_is_reported_as_a_conflict(luton: Ledger) -> None:
     assert conflict.evidence == ("There are now four Conservatives, 29 Labour councillors and "
                                  "15 Liberal Democrats on the council.")
     assert conflict.as_dict()["reported_seats"] == 29
+    assert conflict.kind == "article" and conflict.changes != ()
     assert luton.state("Luton").conflicts == [conflict]
+    assert luton.state("Luton").seats["Labour"] == 29  # the more recent source wins
     assert luton.state("Luton", on="2023-10-19").conflicts == []
     assert {s.council: s.conflicts for s in luton.councils()} == {LUTON: 1}
 
@@ -288,9 +307,36 @@ def test_a_party_missing_from_the_ledger_conflicts_at_zero(fresh_db: Store) -> N
     assert conflict.evidence == "Reform UK now has two councillors in Luton."
 
 
-def test_counts_before_the_baseline_are_not_checked(luton: Ledger) -> None:
-    baseline(luton, "Luton", "2023-11-01", lab=31, con=4, ld=15)
-    assert luton.conflicts() == []
+def test_a_later_baseline_that_disagrees_with_an_article_is_listed(counted: Ledger) -> None:
+    baseline(counted, "Luton", "2023-11-01", lab=31, con=4, ld=15)
+    [conflict] = counted.conflicts()
+    assert (conflict.kind, conflict.party, conflict.ledger_seats, conflict.reported_seats) == (
+        "baseline", "Labour", 29, 31)
+    assert conflict.article_id == 2 and conflict.basis == "article 2 of 2023-10-20"
+    assert conflict.explanations == (
+        "2 unrecorded changes to Labour between 2023-10-20 and 2023-11-01",)
+    assert counted.state("Luton").seats["Labour"] == 31  # the baseline is more recent
+
+
+def test_a_baseline_after_an_election_is_no_conflict(counted: Ledger) -> None:
+    # A count from 2018, then the 2019 election's result (Luton elects in 2019 and 2023,
+    # data/council_sizes.csv): what was elected replaces the count, with no conflict.
+    put(counted.store, story("Labour now has 35 seats on Luton council.", published="2018-01-10",
+                             seats={"Labour": 35}))
+    baseline(counted, "Luton", "2019-05-02", lab=33, con=8, ld=7)
+    assert [c for c in counted.conflicts() if c.date < "2023"] == []
+    # The October 2023 count comes after the 2023 election, whose result the ledger lacks:
+    # conflicts, each saying so first.
+    found = {c.party: c for c in counted.conflicts()}
+    assert (found["Labour"].ledger_seats, found["Labour"].reported_seats) == (32, 29)
+    assert found["Labour"].explanations[0].startswith("the election of 2023-05-04 came between")
+    assert counted.state("Luton").seats == {"Labour": 29, "Liberal Democrats": 15,
+                                            "Conservative": 4}
+    before = counted.state("Luton", on="2023-10-01")
+    assert any("the election of 2023-05-04 came after the last count" in w
+               for w in before.warnings)
+    assert {f.sure for f in before.figures} == {"low"}
+
 
 
 def test_statement_evidence_finds_the_sentence() -> None:
@@ -403,3 +449,79 @@ def test_import_accepts_a_council_only_the_store_knows(fresh_db: Store) -> None:
     assert result.skipped == [] and result.councils == [town]
     state = ledger.state(town)
     assert state.council_gss is None and state.seats == {"Labour": 4, "Green": 1}
+
+
+# ------------------------------------------------------------------------------ checkpoints
+
+
+def test_a_partial_count_fixes_only_the_parties_it_names(luton: Ledger) -> None:
+    put(luton.store, story("The Liberal Democrats now have 16 seats.", published="2023-11-01",
+                           seats={"Liberal Democrats": 16}))
+    baseline(luton, "Luton", "2023-05-04", lab=30, con=3, ld=15)
+    state = luton.state("Luton")
+    assert state.seats == {"Labour": 29, "Liberal Democrats": 16, "Conservative": 4}
+    figures = {f.party: f for f in state.figures}
+    assert (figures["Liberal Democrats"].source, figures["Liberal Democrats"].sure) == (
+        "article", "medium")  # 15 + 29 + 4 + 16 is not checked against a total: partial
+    assert figures["Labour"].source == "derived" and figures["Labour"].changes_since == 3
+    assert [c.party for c in state.conflicts] == ["Liberal Democrats"]
+
+
+def test_a_partial_count_without_a_baseline(fresh_db: Store) -> None:
+    put(fresh_db, story("Reform UK now has two councillors in Luton.", published="2023-11-01",
+                        seats={"Reform UK": 2}),
+        story("Amy Cole has joined Reform UK.",
+              event("Amy Cole", council=LUTON, from_party="Labour", to_party="Reform UK",
+                    date="2023-12-01"), published="2023-12-02"))
+    state = Ledger(fresh_db).state("Luton")
+    assert (state.basis, state.has_baseline, state.control) == ("partial", False, None)
+    assert state.seats == {"Reform UK": 3, "Labour": -1}
+    assert {f.party: f.source for f in state.figures} == {"Reform UK": "derived",
+                                                          "Labour": "net"}
+    assert state.total == 3  # at least three seats known
+
+
+def test_a_count_that_does_not_add_up_is_flagged_not_used(fresh_db: Store) -> None:
+    put(fresh_db, story("Labour has 30 seats, the Lib Dems 15 and the Tories 6.",
+                        published="2023-11-01",
+                        seats={"Labour": 30, "Liberal Democrats": 15, "Conservative": 6}))
+    ledger = Ledger(fresh_db)
+    baseline(ledger, "Luton", "2023-05-04", lab=30, con=3, ld=15)
+    state = ledger.state("Luton")
+    assert state.seats == {"Labour": 30, "Liberal Democrats": 15, "Conservative": 3}
+    [flagged] = state.flagged
+    assert flagged.flagged == ("adds up to 51 seats, more than the 48 the council has (elected "
+                               "2023-05-04)")
+    assert ledger.conflicts() == []
+
+
+def test_two_counts_for_one_party_in_one_article_are_flagged(fresh_db: Store) -> None:
+    text, rec = story("Labour has 29 seats. Labour has 30 seats.", published="2023-11-01")
+    rec.composition = [CompositionStatement(council=LUTON, party="Labour", seats=n,
+                                            date="2023-11-01") for n in (29, 30)]
+    put(fresh_db, (text, rec))
+    state = Ledger(fresh_db).state("Luton")
+    assert [c.flagged for c in state.flagged] == ["gives Labour (29 and 30) two counts"]
+    assert state.basis == "net" and state.seats == {}
+
+
+def test_a_change_before_its_council_existed_is_not_counted(fresh_db: Store) -> None:
+    put(fresh_db, story("An East Suffolk councillor has joined the Greens.",
+                        event("Ada Snell", council="East Suffolk Council", from_party="Labour",
+                              to_party="Green", date="2017-03-01"), published="2017-03-02"))
+    ledger = Ledger(fresh_db)
+    [left] = ledger.state("East Suffolk").uncounted
+    assert left.reason == ("dated 2017-03-01, before East Suffolk Council existed (from "
+                           "2019-04-01): it belongs to Suffolk Coastal District Council, "
+                           "Waveney District Council")
+
+
+def test_council_sizes_can_be_given(luton: Ledger) -> None:
+    from floorcross.council_sizes import CouncilSizes
+
+    none = Ledger(luton.store, sizes=CouncilSizes([]))
+    put(luton.store, story("Labour 29, Lib Dems 15, Tories 4.", published="2023-11-01",
+                           seats={"Labour": 29, "Liberal Democrats": 15, "Conservative": 4}))
+    # Without a size (and without a baseline) the count cannot be known to be complete.
+    assert none.state("Luton").basis == "partial"
+    assert luton.state("Luton").basis == "article"

@@ -36,7 +36,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 LUTON = "Luton Borough Council"
 # Luton's seats at the start of 2023 (made up). Bob Hart's suspension and Dana Whitlock's
-# leaving take Labour to 29 by 12 September, when the first story says 30: one conflict.
+# leaving take Labour to 29 by 12 September, when the first story says 30: one conflict, and
+# from then on the ledger follows the story (the more recent source) for Labour.
 LUTON_BASELINE = {"Labour": 31, "Conservative": 12, "Liberal Democrats": 5}
 PASSWORD = "correct horse battery"
 EDITOR = "editor1"
@@ -382,7 +383,9 @@ def test_council_directory(client: TestClient) -> None:
     data = client.get("/api/councils").json()
     luton = next(c for c in data["items"] if c["gss"] == "E06000032")
     assert luton["slug"] == "luton" and luton["changes"] == 3 and luton["conflicts"] == 1
-    assert luton["total"] == 48 and luton["baseline_date"] == "2023-01-01"
+    # Labour's 30 from the story, with the two independents the changes made: 49 counted, one
+    # more than the council's 48 seats (the ledger warns)
+    assert luton["total"] == 49 and luton["baseline_date"] == "2023-01-01"
     assert {c["short_name"] for c in data["items"]} >= {"Kent", "Newcastle upon Tyne", "Leeds"}
     east = client.get("/api/councils", params={"region": "East of England"}).json()
     assert [c["gss"] for c in east["items"]] == ["E06000032"]
@@ -397,9 +400,13 @@ def test_council_composition_now_and_on_a_date(client: TestClient) -> None:
     now = client.get("/api/councils/luton").json()
     assert now["council"]["gss"] == "E06000032"
     comp = now["composition"]
-    assert comp["seats"] == {"Labour": 29, "Conservative": 13, "Liberal Democrats": 5,
+    assert comp["seats"] == {"Labour": 30, "Conservative": 13, "Liberal Democrats": 5,
                              "Independent": 1}
-    assert comp["total"] == 48 and comp["majority"] == 25
+    assert comp["total"] == 49 and comp["majority"] == 25 and comp["size"] == 48
+    assert any("49 seats but the council has 48" in w for w in comp["warnings"])
+    labour = next(f for f in comp["figures"] if f["party"] == "Labour")
+    assert (labour["source"], labour["article_id"]) == ("article", 1)
+    assert labour["evidence"] == "Labour now holds 30 of the 48 seats."
     assert {c["person"] for c in now["changes"]} == {"Dana Whitlock", "Bob Hart"}
     assert [(c["party"], c["ledger_seats"], c["reported_seats"]) for c in now["conflicts"]] == [
         ("Labour", 29, 30)]
@@ -407,18 +414,20 @@ def test_council_composition_now_and_on_a_date(client: TestClient) -> None:
     assert june["composition"]["seats"]["Labour"] == 30
     assert june["composition"]["seats"]["Independent"] == 1
     rows = client.get("/api/councils/luton", params={"format": "csv"}).text.lstrip("\ufeff")
-    assert rows.splitlines()[:2] == ["party,seats,share", "Labour,29,60.4"]
+    assert rows.splitlines()[0].startswith("party,seats,share,source,sure")
+    assert rows.splitlines()[1].startswith("Labour,30,61.2,article,")
 
 
 def test_council_history_conflicts_and_stated_counts(client: TestClient) -> None:
     steps = client.get("/api/councils/luton/history").json()["steps"]
-    assert [s["kind"] for s in steps] == ["baseline", "change", "change", "change"]
-    assert [s["seats"].get("Labour") for s in steps] == [31, 30, 29, 29]
+    assert [s["kind"] for s in steps] == ["baseline", "change", "change", "checkpoint",
+                                          "change"]
+    assert [s["seats"].get("Labour") for s in steps] == [31, 30, 29, 30, 30]
     rows = client.get("/api/councils/luton/history",
                       params={"format": "csv"}).text.lstrip("\ufeff").splitlines()
     assert rows[0] == "date,change_id,person,event,total,control,Labour,Conservative," \
                       "Liberal Democrats,Independent"
-    assert len(rows) == 5
+    assert len(rows) == 6
     conflicts = client.get("/api/conflicts").json()["items"]
     assert [(c["council_gss"], c["party"]) for c in conflicts] == [("E06000032", "Labour")]
     assert client.get("/api/conflicts", params={"council": "Kent"}).json()["total"] == 0
@@ -443,7 +452,7 @@ def test_council_page_shows_composition_chart_data_changes_and_conflicts(
     import json
 
     traces = {t["name"]: t for t in json.loads(data.group(1))["traces"]}
-    assert traces["Labour"]["y"] == [31, 30, 29, 29]
+    assert traces["Labour"]["y"] == [31, 30, 29, 30, 30]
     assert traces["Labour (reported)"]["y"] == [30]
     assert '<script src="/static/plotly.min.js"' in html
     assert client.get("/councils/E06000032", params={"on": "2023-06-01"}).status_code == 200
@@ -492,8 +501,9 @@ def test_flows_count_every_change_once(client: TestClient) -> None:
     data = client.get("/api/flows").json()
     assert data["total"] == 6
     flows = {(f["source"], f["target"]): f["count"] for f in data["flows"]}
-    assert flows[("Labour", "Independent")] == 1
-    assert flows[("Labour", "Suspended")] == 2
+    # one defection and two suspensions: suspended members sit as independents (the ledger's rule)
+    assert flows[("Labour", "Independent")] == 3
+    assert ("Labour", "Suspended") not in flows
     assert flows[("Unknown", "Unknown")] == 1
     balance = {b["party"]: b["net"] for b in data["parties"]}
     assert balance["Labour"] == -3 and balance["Green"] == 1
@@ -768,7 +778,7 @@ def test_the_app_on_each_database(db_url: str) -> None:
         first.post(f"/review/{cid}/verify", data={"csrf_token": tok})
         assert first.get(f"/api/changes/{cid}").json()["review"] == "verified"
         seats = first.get("/api/councils/luton").json()["composition"]["seats"]
-        assert seats["Labour"] == 29
+        assert seats["Labour"] == 30
     with TestClient(app) as second:
         tok = sign_in(second)
         cid = change_id(second, "Bob Hart")
@@ -865,3 +875,43 @@ def test_serve_binds_localhost_unless_told(tmp_path: Path,
         assert served.get("/api/changes").json()["total"] == 0
     broken = runner.invoke(app, ["serve", "--db", "nosuchdriver://x/y"])
     assert broken.exit_code == 2 and "Traceback" not in broken.output
+
+
+# ------------------------------------------------------------------------------ councils through time
+
+
+def test_pages_show_the_sentence_behind_counts_and_councils_through_time(tmp_path: Path) -> None:
+    """Our own articles through the real extractor: the Darlington counts are marked on the
+    article page, and a former council's page links its successor (and back)."""
+    from typer.testing import CliRunner
+
+    from floorcross.cli import _register, app
+
+    _register()
+    fixtures = Path(__file__).parent / "fixtures"
+    url = f"sqlite:///{tmp_path / 'time.db'}"
+    result = CliRunner().invoke(app, ["ingest", str(fixtures / "ledger_checkpoints"),
+                                      str(fixtures / "ledger_former"), "--no-fetch", "--db", url])
+    assert result.exit_code == 0, result.stderr
+    with TestClient(create_app(url, secret_key="k"), raise_server_exceptions=False) as c:
+        page = c.get("/councils/E06000005").text
+        assert "article 4</a>" in page and "a majority needs 26" in page
+        assert "The council now has 22 Labour councillors" in page
+        assert "could be: 1 move from Labour to Green" in page
+        stated = c.get("/api/compositions", params={"council": "E06000005"}).json()["items"]
+        spring = next(s for s in stated if s["date"] == "2024-04-10" and s["party"] == "Green")
+        article = c.get(f"/api/articles/{spring['article_id']}").json()
+        start, end = spring["evidence"]["start"], spring["evidence"]["end"]
+        assert article["text"][start:end] == spring["evidence"]["text"]
+        assert article["seat_evidence"][0]["start"] == start
+        marked = c.get(f"/articles/{spring['article_id']}", params={"seats": "1"}).text
+        assert '<mark class="evidence seats current" id="seats"' in marked
+
+        waveney = c.get("/councils/E07000206").text
+        assert "Harold Quennell" in waveney
+        assert 'Replaced by <a href="/councils/E07000244">East Suffolk Council</a>' in waveney
+        east = c.get("/councils/E07000244").text
+        assert '<a href="/councils/E07000206">Waveney District Council</a>' in east
+        data = c.get("/api/councils/E07000244").json()["composition"]
+        assert [p["name"] for p in data["predecessors"]] == [
+            "Suffolk Coastal District Council", "Waveney District Council"]

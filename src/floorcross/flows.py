@@ -1,10 +1,12 @@
 """Party flows: who is gaining councillors from whom, over a date range and a region.
 
 Each change not rejected moves one person from one side to another. A defection goes from the
-party left to the party joined; a suspension or expulsion takes the person out of the party to
-"Suspended" or "Expelled" (they usually sit as independents meanwhile); a readmission brings
-them back. Missing parties count as "Unknown", so every change is counted once and the totals
-match the change lists. The region is the gazetteer's ``region`` or ``nation`` of the change's
+party left to the party joined. Suspensions follow the ledger's rule (one rule everywhere,
+``data/ledger.yaml`` and docs/ledger.md): a suspended or expelled member sits as an
+Independent until readmitted, so a suspension or expulsion that names no party joined goes to
+"Independent", and a readmission that names no party left comes from "Independent". Other
+missing parties count as "Unknown", so every change is counted once and the totals match the
+change lists. The region is the gazetteer's ``region`` or ``nation`` of the change's
 council ("North West", "Wales").
 """
 
@@ -19,8 +21,6 @@ from floorcross.normalise.councils import Gazetteer, gazetteer
 from floorcross.store.queries import ChangeView
 
 UNKNOWN = "Unknown"
-SUSPENDED = "Suspended"
-EXPELLED = "Expelled"
 
 
 @dataclass(frozen=True)
@@ -55,14 +55,20 @@ class PartyBalance:
 
 
 def flow_ends(change: ChangeView) -> tuple[str, str]:
-    """Where a change takes its person from, and to."""
-    source, target = change.from_party or UNKNOWN, change.to_party or UNKNOWN
-    if change.kind == "suspension" and change.to_party is None:
-        target = SUSPENDED
-    elif change.kind == "expulsion" and change.to_party is None:
-        target = EXPELLED
-    elif change.kind == "readmission" and change.from_party is None:
-        source = SUSPENDED
+    """Where a change takes its person from, and to, by the ledger's rules for a party left
+    out (``to_unnamed``/``from_unnamed`` in ``data/ledger.yaml``): a suspension goes to
+    Independent, a readmission with no party left comes from Independent, and one recorded
+    "Labour -> Labour" from Independent too. A rule naming the person's earlier party
+    (``@previous``) needs their history, which a flow does not follow: that end is Unknown."""
+    from floorcross.ledger import ledger_rules
+
+    rules = ledger_rules()
+    source = change.from_party or rules.from_unnamed.get(change.kind) or UNKNOWN
+    if change.kind == "readmission" and source == change.to_party:
+        source = rules.readmitted_from
+    target = change.to_party or rules.to_unnamed.get(change.kind) or UNKNOWN
+    if target.startswith("@"):
+        target = UNKNOWN
     return source, target
 
 
@@ -112,7 +118,7 @@ def balances(flows: Iterable[Flow]) -> list[PartyBalance]:
             continue
         lost[flow.source] += flow.count
         gained[flow.target] += flow.count
-    names = (set(gained) | set(lost)) - {UNKNOWN, SUSPENDED, EXPELLED}
+    names = (set(gained) | set(lost)) - {UNKNOWN}
     out = [PartyBalance(p, gained[p], lost[p]) for p in names]
     return sorted(out, key=lambda b: (-b.net, -b.gained, b.party))
 

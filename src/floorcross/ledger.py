@@ -21,11 +21,10 @@ Typical use::
 
 from __future__ import annotations
 
-import bisect
 import csv
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date as Date
 from functools import cache
 from pathlib import Path
@@ -33,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from floorcross.normalise.councils import normalise_name
+from floorcross.council_sizes import CouncilSize, CouncilSizes, council_sizes
+from floorcross.normalise.councils import Council, Gazetteer, normalise_name
 from floorcross.normalise.parties import canonical_party
 from floorcross.resolve import date_range
 from floorcross.resources import load_yaml
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 NO_CONTROL = "No overall control"
 NO_BASELINE = "no baseline: net changes only"
+PARTIAL = "partial: seats known only for the parties articles named"
 BASELINE_COLUMNS = ("council", "party", "seats", "date")
 
 
@@ -101,8 +102,62 @@ def _iso(day: Date | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """The seats one article states for one council on one date: one checkpoint.
+
+    ``complete`` when the parties it names add up to the council's size on that date (from
+    ``data/council_sizes.csv``): it then sets every party's seats, the others to 0. Otherwise
+    it is partial and fixes only the parties it names. ``flagged`` says why it is not used at
+    all (it adds up to more seats than the council has, or gives one party two counts).
+    """
+
+    day: Date | None
+    article_id: int
+    doc: str | None
+    url: str | None
+    title: str | None
+    published: str | None
+    seats: dict[str, int]
+    sentences: dict[str, dict[str, Any] | None]
+    size: int | None = None
+    size_source: str | None = None
+    complete: bool = False
+    flagged: str | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.seats.values())
+
+    def sentence(self, party: str) -> str | None:
+        span = self.sentences.get(party)
+        return span["text"] if span else None
+
+    def label(self) -> str:
+        """``article 3 of 2023-10-10``: how the ledger names this checkpoint."""
+        return f"article {self.article_id} of {_iso(self.day) or 'no date'}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": _iso(self.day), "article_id": self.article_id, "doc": self.doc,
+            "url": self.url, "title": self.title, "published": self.published,
+            "seats": dict(self.seats), "total": self.total, "size": self.size,
+            "size_source": self.size_source, "complete": self.complete, "flagged": self.flagged,
+            "evidence": {p: s for p, s in self.sentences.items() if s},
+        }
+
+
+@dataclass(frozen=True)
 class Conflict:
-    """A seat count an article stated that the ledger disagrees with on that date."""
+    """Two sources that disagree about one party's seats on one council.
+
+    ``kind`` "article": a count an article states (``reported_seats``) differs from the figure
+    the ledger had on that date (``ledger_seats``), which rests on ``basis`` (the baseline or
+    an earlier article, on ``since``) moved by the changes ``changes``. ``kind`` "baseline": an
+    imported baseline (``reported_seats``) differs from a figure the ledger built from an
+    article (``article_id`` and ``evidence`` are then that article's). The more recent source
+    wins in the ledger either way; ``gap`` says the difference in one line and
+    ``explanations`` which changes would account for it.
+    """
 
     council: str
     council_gss: str | None
@@ -110,15 +165,26 @@ class Conflict:
     party: str
     ledger_seats: int
     reported_seats: int
-    article_id: int
+    article_id: int | None
     doc: str | None
     url: str | None
     title: str | None
     evidence: str | None
     published: str | None = None
+    kind: str = "article"
+    since: str | None = None
+    basis: str | None = None
+    changes: tuple[int, ...] = ()
+    gap: str = ""
+    explanations: tuple[str, ...] = ()
+    evidence_start: int | None = None
+    evidence_end: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["changes"] = list(self.changes)
+        data["explanations"] = list(self.explanations)
+        return data
 
 
 @dataclass(frozen=True)
@@ -133,8 +199,35 @@ class Uncounted:
 
 
 @dataclass(frozen=True)
+class PartyFigure:
+    """One party's seats, and on what they rest.
+
+    ``source``: "baseline" (an imported baseline, no change since), "article" (a count an
+    article stated, no change since), "derived" (one of those moved by ``changes_since``
+    changes) or "net" (no count known: gains and losses only). ``sure``: "high" (a baseline,
+    or a count that adds up to the council's size, with no change since), "medium" (derived
+    from one of those, or a partial count as stated), "low" (derived from a partial count, or
+    net). ``since`` is the date of the count it rests on; ``article_id`` and ``evidence`` name
+    the article and sentence when that count was stated by an article.
+    """
+
+    party: str
+    seats: int
+    source: str
+    sure: str
+    since: str | None = None
+    article_id: int | None = None
+    evidence: str | None = None
+    changes_since: int = 0
+    url: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class LedgerStep:
-    """The composition after one step: the baseline (``change`` None) or one change.
+    """The composition after one step: a baseline, an article's checkpoint or one change.
 
     ``seat_from``/``seat_to`` are the seat's move as the ledger applied it (a suspension's
     seat goes to Independent, say), which may fill in what the change itself leaves out.
@@ -149,20 +242,37 @@ class LedgerStep:
     seat_from: str | None = None
     seat_to: str | None = None
     has_baseline: bool = True
+    checkpoint: Checkpoint | None = None
+
+    @property
+    def kind(self) -> str:
+        return "change" if self.change else "checkpoint" if self.checkpoint else "baseline"
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "date": self.date, "kind": "change" if self.change else "baseline",
+            "date": self.date, "kind": self.kind,
             "change": self.change.as_dict() if self.change else None,
+            "checkpoint": self.checkpoint.as_dict() if self.checkpoint else None,
             "seat_from": self.seat_from, "seat_to": self.seat_to, "seats": dict(self.seats),
             "total": self.total, "control": self.control, "control_label": self.control_label,
             "has_baseline": self.has_baseline,
         }
 
 
+def _council_link(council: Council, gaz: Gazetteer) -> dict[str, Any]:
+    item = gaz.history(council)
+    return {"name": council.official_name, "gss": council.gss,
+            "start": _iso(item.start), "end": _iso(item.end), "current": council.current}
+
+
 @dataclass(frozen=True)
 class CouncilState:
-    """A council's composition on a date (``on`` None: the latest), and how it got there."""
+    """A council's composition on a date (``on`` None: the latest), and how it got there.
+
+    ``has_baseline`` is true when the whole council is known: from an imported baseline or
+    from an article's count that adds up to its size (``basis`` says which: "baseline",
+    "article", "partial" when only some parties are known, "net" when none is).
+    """
 
     council: str
     council_gss: str | None
@@ -179,19 +289,38 @@ class CouncilState:
     steps: list[LedgerStep] = field(default_factory=list)
     uncounted: list[Uncounted] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    basis: str = "baseline"
+    anchor_date: str | None = None
+    figures: list[PartyFigure] = field(default_factory=list)
+    size: int | None = None
+    size_source: str | None = None
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    flagged: list[Checkpoint] = field(default_factory=list)
+    start: str | None = None
+    end: str | None = None
+    name_then: str | None = None
+    predecessors: list[dict[str, Any]] = field(default_factory=list)
+    successors: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         moves = {s.change.id: s for s in self.steps if s.change}
         return {
             "council": self.council, "council_gss": self.council_gss, "on": self.on,
+            "name_then": self.name_then, "start": self.start, "end": self.end,
+            "predecessors": list(self.predecessors), "successors": list(self.successors),
             "baseline_date": self.baseline_date, "has_baseline": self.has_baseline,
+            "basis": self.basis, "anchor_date": self.anchor_date,
             "seats": dict(self.seats), "total": self.total, "majority": self.majority,
+            "size": self.size, "size_source": self.size_source,
             "control": self.control, "control_label": self.control_label,
+            "figures": [f.as_dict() for f in self.figures],
             "changes": [
                 {**c.as_dict(), "ledger_date": moves[c.id].date,
                  "seat_from": moves[c.id].seat_from, "seat_to": moves[c.id].seat_to}
-                for c in self.changes
+                for c in self.changes if c.id in moves
             ],
+            "checkpoints": [c.as_dict() for c in self.checkpoints],
+            "flagged": [c.as_dict() for c in self.flagged],
             "uncounted": [u.as_dict() for u in self.uncounted],
             "conflicts": [c.as_dict() for c in self.conflicts],
             "warnings": list(self.warnings),
@@ -210,6 +339,7 @@ class CouncilSummary:
     control_label: str
     changes: int
     conflicts: int
+    basis: str = "baseline"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -235,6 +365,8 @@ class BaselineImport:
                 f"council{'s' if len(self.councils) != 1 else ''} ({self.added} new, "
                 f"{self.updated} updated, {self.unchanged} unchanged)")
         return text + (f"; skipped {len(self.skipped)}" if self.skipped else "")
+
+
 
 
 # ------------------------------------------------------------------------------ dates
@@ -270,6 +402,33 @@ def _as_day(on: Date | str | None) -> Date | None:
 # ------------------------------------------------------------------------------ replay
 
 
+@dataclass(frozen=True)
+class _Anchor:
+    """Where a run of figures starts: a baseline, or an article's checkpoint."""
+
+    kind: str  # "baseline" or "article"
+    day: Date | None
+    complete: bool
+    checkpoint: Checkpoint | None = None
+
+    def label(self) -> str:
+        if self.checkpoint is not None:
+            return self.checkpoint.label()
+        return f"the baseline of {_iso(self.day)}"
+
+    @property
+    def sure(self) -> str:
+        return "high" if self.kind == "baseline" or self.complete else "medium"
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A party's figure: the anchor it rests on and the changes counted since."""
+
+    anchor: _Anchor
+    changes: tuple[int, ...] = ()
+
+
 @dataclass
 class _Entry:
     """One step of the replay, before it becomes a :class:`LedgerStep`."""
@@ -280,6 +439,21 @@ class _Entry:
     has_baseline: bool
     seat_from: str | None = None
     seat_to: str | None = None
+    checkpoint: Checkpoint | None = None
+    figures: dict[str, _Figure] = field(default_factory=dict)
+    full: _Anchor | None = None
+    baseline: bool = False
+
+
+@dataclass(frozen=True)
+class _RawConflict:
+    day: Date
+    party: str
+    ledger: int
+    reported: int
+    anchor: _Anchor
+    old: _Figure
+    election: Date | None = None
 
 
 @dataclass
@@ -289,6 +463,9 @@ class _Replay:
     entries: list[_Entry]
     uncounted: list[tuple[Date | None, Uncounted]]
     warnings: list[tuple[Date | None, str]]
+    conflicts: list[_RawConflict] = field(default_factory=list)
+    flagged: list[Checkpoint] = field(default_factory=list)
+    moves: dict[int, tuple[Date | None, str, str]] = field(default_factory=dict)
 
     def upto(self, day: Date | None) -> list[_Entry]:
         """The steps in force on ``day`` (every step when None; undated ones only then)."""
@@ -302,8 +479,9 @@ def _ordered_seats(seats: dict[str, int]) -> dict[str, int]:
 
 
 def _order_key(day: Date | None, rank: int, ident: int) -> tuple[int, Date, int, int]:
-    # Undated changes go last; on one day the changes come before a baseline (a baseline is
-    # the composition at the end of its day, so it already includes them).
+    # Undated changes go last. On one day the changes come first, then a baseline (the
+    # composition at the end of its day, so it already includes them), then the counts
+    # articles state (after the moves they report).
     return (1, Date.max, rank, ident) if day is None else (0, day, rank, ident)
 
 
@@ -340,55 +518,131 @@ class _Placer:
         return source, target
 
 
-def _replay(baselines: dict[Date, dict[str, int]], changes: Sequence[ChangeView],
-            rules: LedgerRules) -> _Replay:
+
+
+def _replay(baselines: dict[Date, dict[str, int]], checkpoints: Sequence[Checkpoint],
+            changes: Sequence[ChangeView], rules: LedgerRules,
+            election: Any = None, outside: Any = None) -> _Replay:
+    """Every step of a council's ledger in order.
+
+    ``election(old_day, new_day)`` gives a known election of the council between two days
+    (or None); ``outside(day)`` gives the reason a change on ``day`` cannot
+    count on this council (it did not exist then), or None.
+    """
     events: list[tuple[tuple[int, Date, int, int], Date | None, Any]] = []
     for day, seats in baselines.items():
         events.append((_order_key(day, 1, 0), day, seats))
+    flagged = [c for c in checkpoints if c.flagged]
+    for cp in checkpoints:
+        if cp.flagged:
+            continue
+        if cp.day is None:
+            flagged.append(replace(cp, flagged="no date: the count cannot be placed in time"))
+            continue
+        events.append((_order_key(cp.day, 2, cp.article_id), cp.day, cp))
     for change in changes:
         day = effective_day(change.date, change.reported)
         events.append((_order_key(day, 0, change.id), day, change))
     events.sort(key=lambda e: e[0])
 
     placer = _Placer(rules)
-    entries: list[_Entry] = []
-    uncounted: list[tuple[Date | None, Uncounted]] = []
-    warnings: list[tuple[Date | None, str]] = []
+    out = _Replay([], [], [], flagged=flagged)
     seats: dict[str, int] = {}
-    has_baseline = False
+    figures: dict[str, _Figure] = {}
+    full: _Anchor | None = None
+
+    def figure(party: str) -> _Figure | None:
+        return figures.get(party) or (_Figure(full) if full is not None else None)
+
+    def compare(anchor: _Anchor, stated: dict[str, int]) -> None:
+        parties = set(stated)
+        if anchor.complete:
+            parties |= {p for p, n in seats.items() if n and figure(p) is not None}
+        for party in sorted(parties):
+            old = figure(party)
+            if old is None or anchor.day is None:
+                continue  # net changes only: nothing to compare with
+            before, after = seats.get(party, 0), stated.get(party, 0)
+            if before == after:
+                continue
+            if old.anchor.kind == "baseline" and anchor.kind == "baseline":
+                continue  # a baseline replaces the one before
+            voted = election(old.anchor.day, anchor.day) if election is not None else None
+            if voted is not None and anchor.kind == "baseline":
+                continue  # a baseline after an election: the seats were elected anew
+            out.conflicts.append(_RawConflict(anchor.day, party, before, after, anchor, old,
+                                              voted))
+
+    def snapshot(day: Date | None, **extra: Any) -> None:
+        out.entries.append(_Entry(day, seats=_ordered_seats(seats), has_baseline=full is not None,
+                                  figures=dict(figures), full=full, **extra))
+
     for _, day, item in events:
         if isinstance(item, dict):
-            seats, has_baseline = dict(item), True
-            entries.append(_Entry(day, None, _ordered_seats(seats), True))
+            anchor = _Anchor("baseline", day, True)
+            compare(anchor, item)
+            seats, figures, full = dict(item), {p: _Figure(anchor) for p in item}, anchor
+            snapshot(day, change=None, baseline=True)
+            continue
+        if isinstance(item, Checkpoint):
+            cp = item
+            held = {p for p, n in seats.items() if n and figure(p) is not None}
+            if not cp.complete and cp.size is None and full is not None and held <= set(cp.seats):
+                # the council's size is not known, but the count names every party the
+                # ledger holds seats for: it is the whole council
+                cp = replace(cp, complete=True)
+            anchor = _Anchor("article", day, cp.complete, cp)
+            compare(anchor, cp.seats)
+            if cp.complete:
+                seats, figures, full = dict(cp.seats), {p: _Figure(anchor) for p in cp.seats}, anchor
+            else:
+                for party, n in cp.seats.items():
+                    seats[party] = n
+                    figures[party] = _Figure(anchor)
+            snapshot(day, change=None, checkpoint=cp)
+            continue
+        reason = outside(day) if outside is not None else None
+        if reason:
+            out.uncounted.append((day, Uncounted(item, reason)))
             continue
         move = placer.move(item)
         if isinstance(move, str):
-            uncounted.append((day, Uncounted(item, move)))
+            out.uncounted.append((day, Uncounted(item, move)))
             continue
         source, target = move
-        if not entries:  # no baseline yet: start from nothing, net changes only
-            entries.append(_Entry(day, None, {}, False))
+        if not out.entries:  # nothing known yet: start from nothing, net changes only
+            snapshot(day, change=None)
+        for party in (source, target):
+            old = figure(party)
+            if old is not None:
+                figures[party] = _Figure(old.anchor, (*old.changes, item.id))
         seats[source] = seats.get(source, 0) - 1
         seats[target] = seats.get(target, 0) + 1
-        if has_baseline and seats[source] < 0:
+        out.moves[item.id] = (day, source, target)
+        if figure(source) is not None and seats[source] < 0:
             message = (f"{source} falls below zero seats with change {item.id} ({item.person}, "
                        f"{_iso(day) or 'undated'}): the baseline or a change is wrong")
-            warnings.append((day, message))
-        entries.append(_Entry(day, item, _ordered_seats(seats), has_baseline, source, target))
-    return _Replay(entries, uncounted, warnings)
+            out.warnings.append((day, message))
+        snapshot(day, change=item, seat_from=source, seat_to=target)
+    return out
 
 
-def _control(seats: dict[str, int], has_baseline: bool,
-             rules: LedgerRules) -> tuple[int, int, str | None, str]:
-    """(total, majority, controlling party, label)."""
+def _control(seats: dict[str, int], has_baseline: bool, rules: LedgerRules,
+             size: int | None = None) -> tuple[int, int, str | None, str]:
+    """(total, majority, controlling party, label). The majority is of the council's size
+    when that is known, else of the seats counted."""
     if not has_baseline:
         return 0, 0, None, NO_BASELINE
     total = sum(seats.values())
-    majority = total // 2 + 1
+    majority = (size or total) // 2 + 1
     for party, n in seats.items():
         if n >= majority and party not in rules.never_in_control:
             return total, majority, party, f"{party} majority"
     return total, majority, None, NO_CONTROL
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # ------------------------------------------------------------------------------ the ledger
@@ -401,27 +655,12 @@ class _Council:
     gss: str | None
 
 
-@dataclass(frozen=True)
-class _Statement:
-    """A seat count stated by an article: one party on one council."""
-
-    day: Date | None
-    party: str
-    seats: int
-    article_id: int
-    doc: str | None
-    url: str | None
-    title: str | None
-    published: str | None
-    text: str
-
-
 @dataclass
 class _CouncilData:
     council: _Council
     baselines: dict[Date, dict[str, int]] = field(default_factory=dict)
     changes: list[ChangeView] = field(default_factory=list)
-    statements: list[_Statement] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
 
 
 def council_key(name: str | None, gss: str | None) -> str:
@@ -433,21 +672,24 @@ class Ledger:
     """The composition ledger over a :class:`~floorcross.store.Store`.
 
     Nothing is cached between calls: every answer is worked out from the database as it is.
+    ``sizes`` (default: ``data/council_sizes.csv``) gives each council's seats per election.
     """
 
-    def __init__(self, store: Store, rules: LedgerRules | None = None) -> None:
+    def __init__(self, store: Store, rules: LedgerRules | None = None,
+                 sizes: CouncilSizes | None = None) -> None:
         self.store = store
         self.gaz = store.gaz
         self.rules = rules or ledger_rules()
+        self.sizes = sizes if sizes is not None else council_sizes()
 
     # -------------------------------------------------------------- councils
 
     def _council(self, ref: str) -> _Council:
-        """The council an official name, short name or GSS code refers to."""
+        """The council an official name, short name or GSS code refers to (a former council
+        is itself: Waveney District Council has its own ledger, up to its last day)."""
         text = (ref or "").strip()
         found = self.gaz.council_by_name(text) if text else None
         if found is not None:
-            found = self.gaz.current(found)
             return _Council(found.gss, found.official_name, found.gss)
         key = normalise_name(text)
         if key:
@@ -487,6 +729,7 @@ class Ledger:
                 data[key] = _CouncilData(only or _Council(key, name or key, gss))
             return data[key]
 
+        stated: dict[tuple[str, int, Date | None], list[Any]] = {}
         with read_session(self.store.engine) as session:
             query = select(CouncilBaseline).order_by(CouncilBaseline.id)
             if only is not None:
@@ -502,12 +745,14 @@ class Ledger:
                      .order_by(Composition.id))
             if only is not None and only.gss:
                 query = query.where(Composition.council_gss == only.gss)
-            for c, doc, url, title, published, text in session.execute(query):
+            for row in session.execute(query):
+                c, published = row[0], row[4]
                 target = slot(c.council, c.council_gss)
                 if target is not None:
-                    target.statements.append(_Statement(
-                        effective_day(c.date, published), c.party, c.seats, c.article_id, doc,
-                        url, title, published, text))
+                    day = effective_day(c.date, published)
+                    stated.setdefault((target.council.key, c.article_id, day), []).append(row)
+        for (key, _, day), rows in stated.items():
+            data[key].checkpoints.append(self._checkpoint(data[key].council, day, rows))
         changes = self.store.changes(council=only.gss) if only and only.gss else self.store.changes()
         for change in changes:
             if change.council or change.council_gss:
@@ -516,9 +761,64 @@ class Ledger:
                     target.changes.append(change)
         return data
 
+    def _checkpoint(self, council: _Council, day: Date | None, rows: list[Any]) -> Checkpoint:
+        """One article's counts for a council on a date, judged against the council's size."""
+        first = rows[0]
+        seats: dict[str, int] = {}
+        sentences: dict[str, dict[str, Any] | None] = {}
+        twice: list[str] = []
+        for c, _, _, _, _, text in rows:
+            if c.party in seats and seats[c.party] != c.seats:
+                twice.append(f"{c.party} ({seats[c.party]} and {c.seats})")
+                continue
+            seats[c.party] = c.seats
+            if c.evidence_text is not None:
+                sentences[c.party] = {"start": c.evidence_start, "end": c.evidence_end,
+                                      "text": c.evidence_text}
+            else:
+                found = statement_evidence(text, c.party, c.seats)
+                sentences[c.party] = ({"start": None, "end": None, "text": found}
+                                      if found else None)
+        size = self.sizes.on(council.gss, day) if day is not None else None
+        total = sum(seats.values())
+        flagged = None
+        if twice:
+            flagged = f"gives {' and '.join(twice)} two counts"
+        elif size is not None and total > size.seats:
+            flagged = (f"adds up to {total} seats, more than the {size.seats} the council has "
+                       f"(elected {size.election.isoformat()})")
+        return Checkpoint(
+            day, first[0].article_id, first[1], first[2], first[3], first[4], seats, sentences,
+            size.seats if size else None, size.source if size else None,
+            complete=bool(size and total == size.seats), flagged=flagged)
+
     def _data(self, council: str) -> _CouncilData:
         ref = self._council(council)
         return self._load(ref).get(ref.key) or _CouncilData(ref)
+
+    def _replay(self, data: _CouncilData) -> _Replay:
+        gss = data.council.gss
+        council = self.gaz.council_by_gss(gss) if gss else None
+
+        def election(old: Date | None, new: Date | None) -> Date | None:
+            return self.sizes.election_between(gss, old, new)
+
+        def outside(day: Date | None) -> str | None:
+            if council is None or day is None or self.gaz.existed_on(council, day):
+                return None
+            item = self.gaz.history(council)
+            if item.start is not None and day < item.start:
+                before = ", ".join(c.official_name for c in self.gaz.predecessors_of(council))
+                return (f"dated {day.isoformat()}, before {council.official_name} existed "
+                        f"(from {item.start.isoformat()})"
+                        + (f": it belongs to {before}" if before else ""))
+            after = ", ".join(c.official_name for c in self.gaz.successors_of(council))
+            last = f" (last day {item.end.isoformat()})" if item.end else ""
+            return (f"dated {day.isoformat()}, after {council.official_name} was abolished{last}"
+                    + (f": it belongs to {after}" if after else ""))
+
+        return _replay(data.baselines, data.checkpoints, data.changes, self.rules,
+                       election, outside)
 
     # -------------------------------------------------------------- questions
 
@@ -527,16 +827,56 @@ class Ledger:
         applied since its baseline, the changes left uncounted and any conflicts."""
         day = _as_day(on)
         data = self._data(council)
-        replay = _replay(data.baselines, data.changes, self.rules)
-        return self._state(data, replay, day)
+        return self._state(data, self._replay(data), day)
+
+    def _figures(self, entry: _Entry | None, gss: str | None = None,
+                 when: Date | None = None) -> list[PartyFigure]:
+        """Each party's figure in ``entry``; one resting on a count from before a known
+        election (up to ``when``) is "low": the election may have changed it."""
+        if entry is None:
+            return []
+        out = []
+        for party, n in entry.seats.items():
+            fig = entry.figures.get(party) or (_Figure(entry.full) if entry.full else None)
+            if fig is None:
+                out.append(PartyFigure(party, n, "net", "low"))
+                continue
+            anchor, moved = fig.anchor, len(fig.changes)
+            source = anchor.kind if not moved else "derived"
+            sure = anchor.sure if not moved else ("medium" if anchor.sure == "high" else "low")
+            if self.sizes.election_between(gss, anchor.day, when) is not None:
+                sure = "low"
+            cp = anchor.checkpoint
+            out.append(PartyFigure(
+                party, n, source, sure, _iso(anchor.day), cp.article_id if cp else None,
+                (cp.sentence(party) if cp and party in cp.seats else None), moved,
+                cp.url if cp else None))
+        return out
 
     def _state(self, data: _CouncilData, replay: _Replay, day: Date | None) -> CouncilState:
         entries = replay.upto(day)
-        start = max((i for i, e in enumerate(entries) if e.change is None), default=None)
-        seats = entries[-1].seats if entries else {}
-        has_baseline = bool(entries) and entries[-1].has_baseline
-        total, majority, control, label = _control(seats, has_baseline, self.rules)
+        last = entries[-1] if entries else None
+        bases = [i for i, e in enumerate(entries) if e.baseline]
+        start = bases[-1] if bases else (0 if entries else None)
+        seats = last.seats if last else {}
+        full = last.full if last else None
+        has_baseline = full is not None
+        when = day if day is not None else (last.day if last else None)
+        size = self.sizes.on(data.council.gss, when)
+        total, majority, control, label = _control(seats, has_baseline, self.rules,
+                                                   size.seats if size else None)
+        figures = self._figures(last, data.council.gss, when)
+        if has_baseline:
+            basis = full.kind if full else "baseline"
+        elif any(f.source != "net" for f in figures):
+            basis = "partial"
+            label = PARTIAL
+            total = sum(f.seats for f in figures if f.source != "net")
+        else:
+            basis = "net"
         applied = entries[start + 1:] if start is not None else []
+        if start is not None and not entries[start].baseline:
+            applied = entries[start:]  # no baseline: every step from the first
         in_time = [u for d, u in replay.uncounted if day is None or (d is not None and d <= day)]
         if day is not None:
             in_time += [u for d, u in replay.uncounted if d is None]
@@ -544,76 +884,162 @@ class Ledger:
                         for e in replay.entries if e.day is None and e.change is not None]
         conflicts = [c for c in self._conflicts(data, replay)
                      if day is None or Date.fromisoformat(c.date) <= day]
+        warnings = [w for d, w in replay.warnings if day is None or (d is not None and d <= day)]
+        if has_baseline and size is not None and total != size.seats:
+            warnings.append(f"the ledger counts {total} seats but the council has {size.seats} "
+                            f"(elected {size.election.isoformat()}): a seat is vacant, or a "
+                            "party or a change is missing")
+        anchors = [e for e in entries if e.baseline or e.checkpoint]
+        voted = self.sizes.election_between(data.council.gss, anchors[-1].day if anchors else None,
+                                            when)
+        if voted is not None:
+            warnings.append(f"the election of {voted.isoformat()} came after the last count "
+                            f"({_iso(anchors[-1].day)}): the figures may be out of date; import "
+                            "its result with floorcross baseline import")
+        council = self.gaz.council_by_gss(data.council.gss) if data.council.gss else None
+        item = self.gaz.history(council) if council else None
+        name_then = self.gaz.name_on(council, when) if council and when else None
         return CouncilState(
             council=data.council.name, council_gss=data.council.gss, on=_iso(day),
-            baseline_date=_iso(entries[start].day) if start is not None and has_baseline else None,
+            baseline_date=_iso(entries[start].day) if bases and start is not None else None,
             seats=dict(seats), total=total, majority=majority, control=control,
             control_label=label, changes=[e.change for e in applied if e.change],
             conflicts=conflicts, has_baseline=has_baseline,
-            steps=[self._step(e) for e in applied], uncounted=in_time,
-            warnings=[w for d, w in replay.warnings if day is None or (d is not None and d <= day)],
+            steps=[self._step(e, size) for e in applied], uncounted=in_time, warnings=warnings,
+            basis=basis, anchor_date=_iso(anchors[-1].day) if anchors else None,
+            figures=figures, size=size.seats if size else None,
+            size_source=size.source if size else None,
+            checkpoints=[e.checkpoint for e in entries if e.checkpoint],
+            flagged=[c for c in replay.flagged if day is None or c.day is None or c.day <= day],
+            start=_iso(item.start) if item else None, end=_iso(item.end) if item else None,
+            name_then=name_then if name_then and name_then != data.council.name else None,
+            predecessors=[_council_link(c, self.gaz) for c in self.gaz.predecessors_of(council)]
+            if council else [],
+            successors=[_council_link(c, self.gaz) for c in self.gaz.successors_of(council)]
+            if council else [],
         )
 
-    def _step(self, entry: _Entry) -> LedgerStep:
-        total, _, control, label = _control(entry.seats, entry.has_baseline, self.rules)
+    def _step(self, entry: _Entry, size: CouncilSize | None = None) -> LedgerStep:
+        total, _, control, label = _control(entry.seats, entry.has_baseline, self.rules,
+                                            size.seats if size else None)
         return LedgerStep(_iso(entry.day), entry.change, dict(entry.seats), total, control,
-                          label, entry.seat_from, entry.seat_to, entry.has_baseline)
+                          label, entry.seat_from, entry.seat_to, entry.has_baseline,
+                          entry.checkpoint)
 
     def history(self, council: str, since: Date | str | None = None,
                 until: Date | str | None = None) -> list[LedgerStep]:
-        """The composition after each step: the baseline, then each change counted.
+        """The composition after each step: each baseline, article checkpoint and change.
 
         With ``since``, the first step is the composition in force on that day.
         """
         data = self._data(council)
-        entries = _replay(data.baselines, data.changes, self.rules).entries
+        entries = self._replay(data).entries
         first, last = _as_day(since), _as_day(until)
         if last is not None:
             entries = [e for e in entries if e.day is not None and e.day <= last]
         if first is not None:
             before = [e for e in entries if e.day is not None and e.day < first]
             entries = before[-1:] + [e for e in entries if e.day is None or e.day >= first]
-        return [self._step(e) for e in entries]
+        gss = data.council.gss
+        return [self._step(e, self.sizes.on(gss, e.day)) for e in entries]
 
     def conflicts(self, council: str | None = None) -> list[Conflict]:
-        """Seat counts articles stated that the ledger disagrees with, by council and date."""
+        """Where sources disagree on a council's seats, by council and date: a stated count
+        against the ledger's figure, or a baseline against a figure from an article."""
         if council is not None:
             data = self._data(council)
-            return self._conflicts(data, _replay(data.baselines, data.changes, self.rules))
+            return self._conflicts(data, self._replay(data))
         out: list[Conflict] = []
         for data in self._load().values():
-            out += self._conflicts(data, _replay(data.baselines, data.changes, self.rules))
-        return sorted(out, key=lambda c: (c.council, c.date, c.party, c.article_id))
+            out += self._conflicts(data, self._replay(data))
+        return sorted(out, key=lambda c: (c.council, c.date, c.party, c.article_id or 0))
 
     def _conflicts(self, data: _CouncilData, replay: _Replay) -> list[Conflict]:
-        dated = [e for e in replay.entries if e.day is not None]
-        days = [e.day for e in dated]
-        out: dict[tuple[int, str, Date], Conflict] = {}
-        for s in data.statements:
-            if s.day is None:
-                continue
-            index = bisect.bisect_right(days, s.day) - 1  # same-day changes come first
-            if index < 0 or not dated[index].has_baseline:
-                continue  # before any baseline: nothing to check against
-            ledger_seats = dated[index].seats.get(s.party, 0)
-            if ledger_seats != s.seats:
-                out.setdefault((s.article_id, s.party, s.day), Conflict(
-                    data.council.name, data.council.gss, s.day.isoformat(), s.party,
-                    ledger_seats, s.seats, s.article_id, s.doc, s.url, s.title,
-                    statement_evidence(s.text, s.party, s.seats), s.published))
-        return sorted(out.values(), key=lambda c: (c.date, c.party, c.article_id))
+        views = {c.id: c for c in data.changes}
+        out = []
+        by_anchor: dict[int, list[_RawConflict]] = {}
+        for raw in replay.conflicts:
+            by_anchor.setdefault(id(raw.anchor), []).append(raw)
+        for raw in replay.conflicts:
+            old, anchor = raw.old, raw.anchor
+            source = anchor.checkpoint if anchor.kind == "article" else old.anchor.checkpoint
+            kind = "article" if anchor.kind == "article" else "baseline"
+            span = source.sentences.get(raw.party) if source else None
+            if source is not None and span is None and kind == "baseline":
+                span = next(iter(v for v in source.sentences.values() if v), None)
+            diff = raw.reported - raw.ledger
+            since = old.anchor.day
+            moved = f", then {_plural(len(old.changes), 'change')}" if old.changes else ""
+            gap = (f"{raw.party}: {anchor.label()} says {raw.reported}; the ledger has {raw.ledger} "
+                   f"({old.anchor.label()}{moved}): {abs(diff)} seat{'s' if abs(diff) != 1 else ''} "
+                   f"{'more' if diff > 0 else 'fewer'}")
+            explain = self._explain(raw, by_anchor[id(raw.anchor)], views, replay,
+                                    data.council.gss)
+            out.append(Conflict(
+                data.council.name, data.council.gss, raw.day.isoformat(), raw.party,
+                raw.ledger, raw.reported, source.article_id if source else None,
+                source.doc if source else None, source.url if source else None,
+                source.title if source else None, span["text"] if span else None,
+                source.published if source else None, kind, _iso(since), old.anchor.label(),
+                old.changes, gap, tuple(explain),
+                span["start"] if span else None, span["end"] if span else None))
+        return sorted(out, key=lambda c: (c.date, c.party, c.article_id or 0))
+
+    def _explain(self, raw: _RawConflict, same: list[_RawConflict],
+                 views: dict[int, ChangeView], replay: _Replay,
+                 gss: str | None = None) -> list[str]:
+        """Which changes would account for a conflict's difference."""
+        diff = raw.reported - raw.ledger
+        since, day = raw.old.anchor.day, raw.day
+        window = f"between {_iso(since)} and {day.isoformat()}"
+        out = []
+        if raw.election is not None:
+            out.append(f"the election of {raw.election.isoformat()} came between: the ledger's "
+                       "figure is from before it (import its result with floorcross baseline "
+                       "import)")
+        partners = [o for o in same if o is not raw and (o.reported - o.ledger) * diff < 0]
+        for other in partners:
+            n = min(abs(diff), abs(other.reported - other.ledger))
+            loser, gainer = (other.party, raw.party) if diff > 0 else (raw.party, other.party)
+            out.append(f"{_plural(n, 'move')} from {loser} to {gainer} {window} that no "
+                       "article recorded")
+        if not partners:
+            way = f"to {raw.party}" if diff > 0 else f"from {raw.party}"
+            out.append(f"{_plural(abs(diff), 'unrecorded change')} {way} {window}")
+
+        def describe(cid: int) -> str:
+            c = views.get(cid)
+            day_, source, target = replay.moves[cid]
+            name = c.person if c else f"change {cid}"
+            return f"change {cid} ({name}, {_iso(day_) or 'undated'}: {source} → {target})"
+
+        # counted changes that moved the other way: one may not have happened, or came later
+        wrong = [cid for cid in raw.old.changes
+                 if (replay.moves[cid][1] == raw.party) == (diff > 0)]
+        for cid in wrong[:3]:
+            out.append(f"{describe(cid)} may be wrong, or may have come after "
+                       f"{day.isoformat()}")
+        # later changes in the needed direction: one may be dated too late
+        later = [cid for cid, (d, source, target) in sorted(
+                     replay.moves.items(), key=lambda kv: (kv[1][0] or Date.max, kv[0]))
+                 if d is not None and d > day
+                 and self.sizes.election_between(gss, day, d) is None
+                 and (target == raw.party if diff > 0 else source == raw.party)]
+        for cid in later[:2]:
+            out.append(f"{describe(cid)} may have happened by {day.isoformat()}")
+        return out
 
     def councils(self) -> list[CouncilSummary]:
-        """Every tracked council (a baseline or a stored change), by name."""
+        """Every tracked council (a baseline, a stated count or a stored change), by name."""
         out = []
         for data in self._load().values():
-            if not data.baselines and not data.changes:
+            if not data.baselines and not data.changes and not data.checkpoints:
                 continue
-            replay = _replay(data.baselines, data.changes, self.rules)
-            state = self._state(data, replay, None)
+            state = self._state(data, self._replay(data), None)
             out.append(CouncilSummary(
                 data.council.name, data.council.gss, state.baseline_date, state.total,
-                state.control, state.control_label, len(data.changes), len(state.conflicts)))
+                state.control, state.control_label, len(data.changes), len(state.conflicts),
+                state.basis))
         return sorted(out, key=lambda s: (s.council.lower(), s.council_gss or ""))
 
     # -------------------------------------------------------------- baselines
@@ -711,7 +1137,6 @@ class Ledger:
             raise LedgerError("no council given")
         found = self.gaz.council_by_name(name)
         if found is not None:
-            found = self.gaz.current(found)
             council = _Council(found.gss, found.official_name, found.gss)
         elif normalise_name(name) in untracked:
             council = untracked[normalise_name(name)]
@@ -736,6 +1161,7 @@ class Ledger:
         if day is None:
             raise LedgerError(f"date must be a day as YYYY-MM-DD, not {when!r}")
         return council, party, int(raw), day.isoformat()
+
 
 
 # ------------------------------------------------------------------------------ evidence
@@ -768,7 +1194,9 @@ def statement_evidence(text: str, party: str, seats: int) -> str | None:
 __all__ = [
     "NO_BASELINE",
     "NO_CONTROL",
+    "PARTIAL",
     "BaselineImport",
+    "Checkpoint",
     "Conflict",
     "CouncilState",
     "CouncilSummary",
@@ -776,6 +1204,7 @@ __all__ = [
     "LedgerError",
     "LedgerRules",
     "LedgerStep",
+    "PartyFigure",
     "Uncounted",
     "council_key",
     "effective_day",

@@ -35,7 +35,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from floorcross.normalise.councils import Gazetteer, gazetteer, normalise_name
+from floorcross.normalise.councils import Council, Gazetteer, gazetteer, normalise_name
 from floorcross.normalise.names import fold, name_tokens, strip_titles
 from floorcross.records import ArticleRecord, Event
 
@@ -168,13 +168,38 @@ class Mention:
         return self.event.status == "new"
 
 
+def named_predecessor(council: Council, on: str, text: str, gaz: Gazetteer) -> Council | None:
+    """The one council before ``council`` on its ground that existed on ``on`` and that
+    ``text`` names (an article of 2018 about "Waveney District Council", which the extractor
+    gives as East Suffolk Council, its successor); None when not exactly one."""
+    found = []
+    todo = list(gaz.predecessors_of(council))
+    while todo:
+        item = todo.pop()
+        todo.extend(gaz.predecessors_of(item))
+        if not gaz.existed_on(item, on):
+            continue
+        names = {item.official_name, item.nice_name, *item.alt_names}
+        if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.IGNORECASE)
+               for n in names if len(n) > 3):
+            found.append(item)
+    return found[0] if len(found) == 1 else None
+
+
 def resolve_council(council: str | None, ward: str | None, office: str | None,
-                    gaz: Gazetteer) -> tuple[str | None, str | None, str | None]:
+                    gaz: Gazetteer, on: str | None = None, text: str | None = None
+                    ) -> tuple[str | None, str | None, str | None]:
     """(official council name, GSS code, ward) for what an article gave.
 
-    A council the gazetteer knows becomes its current official name and code; a council it
-    does not know is kept as written, without a code. A councillor with a ward but no council
-    gets the council when exactly one council has a ward of that name.
+    A council the gazetteer knows becomes the official name and code of the council that
+    existed on ``on`` (the change's date, else the article's: Waveney District Council in
+    2018 stays Waveney, in 2020 it is East Suffolk Council; see
+    :meth:`Gazetteer.council_on`); a council that did not yet exist then becomes the one
+    predecessor that existed then and that the article's ``text`` names
+    (:func:`named_predecessor`). Without a date, or when that is not one council, it becomes
+    the current council. A council it does not know is kept as written, without a
+    code. A councillor with a ward but no council gets the council when exactly one council
+    has a ward of that name.
     """
     found = None
     if council:
@@ -184,7 +209,10 @@ def resolve_council(council: str | None, ward: str | None, office: str | None,
         found = matches[0] if len(matches) == 1 else None
     if found is None:
         return council, None, ward
-    found = gaz.current(found)
+    dated = gaz.council_on(found, on) if on and council else None
+    if dated is None and on and council and text:
+        dated = named_predecessor(found, on, text, gaz)
+    found = dated or gaz.current(found)
     if ward:
         ward = gaz.ward_name(ward, found) or ward
     return found.official_name, found.gss, ward
@@ -192,13 +220,16 @@ def resolve_council(council: str | None, ward: str | None, office: str | None,
 
 def mentions_from_record(extraction_id: int, article_id: int, content_hash: str,
                          published: str | None, record: ArticleRecord,
-                         gaz: Gazetteer | None = None) -> list[Mention]:
-    """The mentions in one article's record, in event order."""
+                         gaz: Gazetteer | None = None, text: str | None = None) -> list[Mention]:
+    """The mentions in one article's record, in event order (``text``, the article's, lets
+    a change be placed on a former council it names: :func:`resolve_council`)."""
     gaz = gaz or gazetteer()
     out: list[Mention] = []
     for index, event in enumerate(record.events):
         name = strip_titles(event.person) or event.person
-        council, gss, ward = resolve_council(event.council, event.ward, event.office, gaz)
+        council, gss, ward = resolve_council(event.council, event.ward, event.office, gaz,
+                                             on=event.date or published or record.published,
+                                             text=text)
         out.append(Mention(extraction_id, article_id, index, content_hash,
                            published or record.published, event, name, council, gss, ward))
     return out

@@ -28,6 +28,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date as Date
+from datetime import timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -35,6 +37,7 @@ from pathlib import Path
 __all__ = [
     "TYPE_NAMES",
     "Council",
+    "CouncilHistory",
     "Gazetteer",
     "Ward",
     "gazetteer",
@@ -255,6 +258,44 @@ class Ward:
     vintage: str
 
 
+@dataclass(frozen=True)
+class CouncilHistory:
+    """A council through time (``history.csv``): its first and last day (None: not known, or
+    still in being), its direct successors (GSS codes) and a former name with the last day it
+    was used (Shepway, until 2018-03-31), and where that comes from."""
+
+    gss: str
+    start: Date | None = None
+    end: Date | None = None
+    successors: tuple[str, ...] = ()
+    former_name: str | None = None
+    former_name_until: Date | None = None
+    source: str = ""
+
+
+def _day_range(day: Date | str | None) -> tuple[Date, Date] | None:
+    """(first, last) day of a date given as a day, a month or a year (``2019``, ``2019-03``)."""
+    if day is None:
+        return None
+    if isinstance(day, Date):
+        return day, day
+    text = str(day).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            one = Date.fromisoformat(text)
+            return one, one
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            year, month = int(text[:4]), int(text[5:])
+            first = Date(year, month, 1)
+            nxt = Date(year + month // 12, month % 12 + 1, 1)
+            return first, nxt - timedelta(days=1)
+        if re.fullmatch(r"\d{4}", text):
+            return Date(int(text), 1, 1), Date(int(text), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
 # ranks of name matches, best first
 _RANK_OFFICIAL, _RANK_NICE, _RANK_ALT, _RANK_CORE, _RANK_SHORT = range(5)
 
@@ -265,7 +306,8 @@ class Gazetteer:
     All lookups are dictionary based; the indexes are built once in the constructor.
     """
 
-    def __init__(self, councils: Iterable[Council], wards: Iterable[Ward]) -> None:
+    def __init__(self, councils: Iterable[Council], wards: Iterable[Ward],
+                 history: Iterable[CouncilHistory] = ()) -> None:
         # Answers already given: the extractor asks about the same words many times.
         self._name_memo: dict[str, Council | None] = {}
         self._ward_memo: dict[str, tuple[Council, ...]] = {}
@@ -300,6 +342,11 @@ class Gazetteer:
                 slot[council.gss] = ward
         self._names = dict(self._names)
         self._wards = dict(self._wards)
+        self._history: dict[str, CouncilHistory] = {h.gss: h for h in history}
+        self._predecessors: dict[str, list[str]] = defaultdict(list)
+        for item in self._history.values():
+            for nxt in item.successors:
+                self._predecessors[nxt].append(item.gss)
 
     # ---------------------------------------------------------------- construction helpers
 
@@ -327,13 +374,109 @@ class Gazetteer:
                 self._add_name("\x00short:" + short, council, _RANK_SHORT)
 
     @classmethod
-    def from_csv(cls, councils_csv: str | Path, wards_csv: str | Path) -> Gazetteer:
-        """Build a gazetteer from ``councils.csv``/``wards.csv`` files of the package's format."""
+    def from_csv(cls, councils_csv: str | Path, wards_csv: str | Path,
+                 history_csv: str | Path | None = None) -> Gazetteer:
+        """Build a gazetteer from ``councils.csv``/``wards.csv`` (and ``history.csv``) files
+        of the package's format."""
+        history: list[CouncilHistory] = []
+        if history_csv is not None:
+            with open(history_csv, newline="", encoding="utf-8") as h:
+                history = list(_read_history(h))
         with (
             open(councils_csv, newline="", encoding="utf-8") as c,
             open(wards_csv, newline="", encoding="utf-8") as w,
         ):
-            return cls(_read_councils(c), _read_wards(w))
+            return cls(_read_councils(c), _read_wards(w), history)
+
+    # ---------------------------------------------------------------- through time
+
+    def history(self, council: Council) -> CouncilHistory:
+        """The council's dates, direct successors and former name (empty when none known)."""
+        return self._history.get(council.gss) or CouncilHistory(council.gss)
+
+    def successors_of(self, council: Council) -> list[Council]:
+        """The councils that directly replaced ``council`` (Waveney -> [East Suffolk]; Taunton
+        Deane -> [Somerset West and Taunton], which Somerset replaced in turn)."""
+        codes = self.history(council).successors or (() if council.current else council.successors)
+        return [self._by_gss[g] for g in codes if g in self._by_gss]
+
+    def predecessors_of(self, council: Council) -> list[Council]:
+        """The councils ``council`` directly replaced (East Suffolk -> [Suffolk Coastal,
+        Waveney]), by GSS code."""
+        return [self._by_gss[g] for g in sorted(self._predecessors.get(council.gss, ()))
+                if g in self._by_gss]
+
+    def area_codes(self, council: Council) -> list[str]:
+        """GSS codes of ``council`` and every council before it on its ground (East Suffolk:
+        itself, Suffolk Coastal and Waveney), for lists that should show an area's record."""
+        out, todo = [], [council]
+        while todo:
+            item = todo.pop()
+            if item.gss not in out:
+                out.append(item.gss)
+                todo.extend(self.predecessors_of(item))
+        return out
+
+    def existed_on(self, council: Council, day: Date | str | None) -> bool:
+        """Whether ``council`` existed on ``day`` (any day of it, for a month or a year).
+
+        True when no date is given or the date cannot be read, and for a council whose first
+        or last day is not known on that side.
+        """
+        span = _day_range(day)
+        if span is None:
+            return True
+        first, last = span
+        item = self.history(council)
+        if item.start is not None and last < item.start:
+            return False
+        if item.end is not None and first > item.end:
+            return False
+        if item.end is None and not council.current and council.successors:
+            # a former council with no known last day: it ended before its successors began
+            starts = [self.history(s).start for s in self.successors_of(council)]
+            known = [s for s in starts if s is not None]
+            if known and first >= min(known):
+                return False
+        return True
+
+    def council_on(self, ref: str | Council, day: Date | str | None) -> Council | None:
+        """The council that ``ref`` (a name, a GSS code or a :class:`Council`) meant on ``day``.
+
+        The council itself when it existed then (Waveney District Council in 2018); after it
+        was abolished, its successor (Waveney in 2020 -> East Suffolk Council), and before a
+        council began, its predecessor (East Suffolk in 2017 -> None: it replaced two), when
+        there is exactly one each step of the way. None when the name is unknown or the answer
+        is not one council. Without a date: the council named, as :meth:`council_by_name`.
+        """
+        council = ref if isinstance(ref, Council) else self.council_by_name(ref)
+        if council is None:
+            return None
+        seen: set[str] = set()
+        while council.gss not in seen:
+            seen.add(council.gss)
+            if self.existed_on(council, day):
+                return council
+            span = _day_range(day)
+            assert span is not None
+            item = self.history(council)
+            if item.start is not None and span[1] < item.start:
+                nxt = self.predecessors_of(council)
+            else:
+                nxt = self.successors_of(council)
+            if len(nxt) != 1:
+                return None
+            council = nxt[0]
+        return None
+
+    def name_on(self, council: Council, day: Date | str | None) -> str:
+        """The council's official name on ``day``: its former name before a rename
+        (Folkestone and Hythe District Council in 2016 -> "Shepway District Council")."""
+        item = self.history(council)
+        span = _day_range(day)
+        if item.former_name and item.former_name_until and span and span[0] <= item.former_name_until:
+            return item.former_name
+        return council.official_name
 
     # ---------------------------------------------------------------- councils
 
@@ -545,6 +688,24 @@ def _read_councils(handle: Iterable[str]) -> Iterator[Council]:
         )
 
 
+def _iso_day(text: str | None) -> Date | None:
+    text = (text or "").strip()
+    return Date.fromisoformat(text) if text else None
+
+
+def _read_history(handle: Iterable[str]) -> Iterator[CouncilHistory]:
+    for row in csv.DictReader(handle):
+        yield CouncilHistory(
+            gss=row["gss"],
+            start=_iso_day(row.get("start_date")),
+            end=_iso_day(row.get("end_date")),
+            successors=_split(row.get("successors", "")),
+            former_name=row.get("former_name") or None,
+            former_name_until=_iso_day(row.get("former_name_until")),
+            source=row.get("source", ""),
+        )
+
+
 def _read_wards(handle: Iterable[str]) -> Iterator[Ward]:
     for row in csv.DictReader(handle):
         yield Ward(
@@ -561,7 +722,12 @@ def gazetteer() -> Gazetteer:
     base = resources.files(_DATA_PACKAGE).joinpath(_DATA_DIR)
     councils_text = base.joinpath("councils.csv").read_text(encoding="utf-8")
     wards_text = base.joinpath("wards.csv").read_text(encoding="utf-8")
+    history_file = base.joinpath("history.csv")
+    history = (list(_read_history(io.StringIO(history_file.read_text(encoding="utf-8"),
+                                              newline="")))
+               if history_file.is_file() else [])
     return Gazetteer(
         _read_councils(io.StringIO(councils_text, newline="")),
         _read_wards(io.StringIO(wards_text, newline="")),
+        history,
     )

@@ -189,8 +189,11 @@ class Store:
         with write_session(self.engine) as session:
             self._resolver = None
             ids = ExtractionIds.after(session)
+            texts = dict(session.execute(select(Article.id, Article.text).where(
+                Article.id.in_([a for a, _ in records]))).all()) if records else {}
             for article_id, record in records:
-                put_extraction(session, article_id, record, extractor_version, self.gaz, ids)
+                put_extraction(session, article_id, record, extractor_version, self.gaz, ids,
+                               text=texts.get(article_id))
                 result.relevant += int(record.relevant)
             counts = self._resync(session, self._resolver_for(session))
         result.changes_new, result.changes_updated = counts.changes_new, counts.changes_updated
@@ -399,12 +402,15 @@ class Store:
                 found = self.gaz.council_by_name(council)
                 if found is None:
                     raise NotFound(f"unknown council {council!r}")
-                query = query.where(Composition.council_gss == self.gaz.current(found).gss)
+                query = query.where(Composition.council_gss.in_(self.gaz.area_codes(found)))
             query = query.order_by(func.coalesce(Composition.date, "").desc(), Composition.id)
             return [
                 {"id": c.id, "council": c.council, "council_gss": c.council_gss,
                  "party": c.party, "seats": c.seats, "date": c.date,
-                 "article_id": c.article_id, "url": url}
+                 "article_id": c.article_id, "url": url,
+                 "evidence": ({"start": c.evidence_start, "end": c.evidence_end,
+                               "text": c.evidence_text}
+                              if c.evidence_start is not None else None)}
                 for c, url in session.execute(query)
             ]
 

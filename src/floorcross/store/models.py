@@ -227,6 +227,11 @@ class Composition(Base):
     party: Mapped[str] = mapped_column(Text, comment="Party")
     seats: Mapped[int] = mapped_column(Integer, comment="Seats held")
     date: Mapped[str | None] = mapped_column(String(10), comment="Date of the count")
+    evidence_start: Mapped[int | None] = mapped_column(
+        Integer, comment="Start offset of the sentence stating the count (into the article text)")
+    evidence_end: Mapped[int | None] = mapped_column(
+        Integer, comment="End offset (exclusive) of that sentence")
+    evidence_text: Mapped[str | None] = mapped_column(Text, comment="The sentence stating the count")
 
 
 class Correction(Base):

@@ -146,10 +146,13 @@ def _change_view(change: Change, person: Person, sources: int) -> ChangeView:
 
 def council_filter(council: str) -> Any:
     """A WHERE clause for changes on ``council``: any name the gazetteer resolves, or text."""
-    found = gazetteer().council_by_name(council)
+    gaz = gazetteer()
+    found = gaz.council_by_name(council)
     if found is not None:
-        found = gazetteer().current(found)
-        return Change.council_gss == found.gss
+        # A council and those it replaced (whose changes are stored under their own names,
+        # the council of their date); a former council named is that council (and its own
+        # predecessors).
+        return Change.council_gss.in_(gaz.area_codes(found))
     pattern = f"%{council.strip().lower()}%"
     return func.lower(Change.council).like(pattern)
 
@@ -265,7 +268,7 @@ def list_people(session: Session, council: str | None = None) -> list[PersonView
     if council:
         found = gazetteer().council_by_name(council)
         if found is not None:
-            query = query.where(Person.council_gss == gazetteer().current(found).gss)
+            query = query.where(Person.council_gss.in_(gazetteer().area_codes(found)))
         else:
             query = query.where(func.lower(Person.council).like(f"%{council.lower()}%"))
     return people_views(session, list(session.execute(query).scalars()))

@@ -102,7 +102,8 @@ def add_seen(session: Session, article_id: int, src: SourceArticle, ids: IdCount
 
 
 def put_extraction(session: Session, article_id: int, record: ArticleRecord, version: str,
-                   gaz: Gazetteer, ids: ExtractionIds, *, replace: bool = True) -> int:
+                   gaz: Gazetteer, ids: ExtractionIds, *, replace: bool = True,
+                   text: str | None = None) -> int:
     """Store ``record`` as the article's extraction, replacing any earlier one; return its id.
 
     ``replace=False`` is for an article added in this transaction (it has no extraction yet).
@@ -124,11 +125,14 @@ def put_extraction(session: Session, article_id: int, record: ArticleRecord, ver
     if record.composition:
         session.flush()  # the ORM knows no relationships, so rows referring to rows go later
     for statement in record.composition:
-        council, gss, _ = resolve_council(statement.council, None, None, gaz)
+        council, gss, _ = resolve_council(statement.council, None, None, gaz,
+                                          on=statement.date or record.published, text=text)
+        span = statement.evidence[0] if statement.evidence else None
         session.add(Composition(
             id=ids.compositions.take(), article_id=article_id, extraction_id=extraction_id,
             council=council, council_gss=gss, party=statement.party, seats=statement.seats,
-            date=statement.date,
+            date=statement.date, evidence_start=span.start if span else None,
+            evidence_end=span.end if span else None, evidence_text=span.text if span else None,
         ))
     return extraction_id
 
@@ -181,9 +185,11 @@ def store_articles(session: Session, items: Sequence[tuple[SourceArticle, Articl
             continue
         aid = fresh[i]
         add_seen(session, aid, src, url_ids, new=True)
-        ext_id = put_extraction(session, aid, record, version, gaz, ext_ids, replace=False)
+        ext_id = put_extraction(session, aid, record, version, gaz, ext_ids, replace=False,
+                                text=src.text)
         mentions.extend(mentions_from_record(ext_id, aid, src.content_hash,
-                                             src.published or record.published, record, gaz))
+                                             src.published or record.published, record, gaz,
+                                             src.text))
         result.new += 1
         result.relevant += int(record.relevant)
     return mentions
@@ -194,14 +200,15 @@ def iter_mentions(session: Session, gaz: Gazetteer, after_article: int = 0
     """Mentions of every stored extraction with events, in article order."""
     rows = session.execute(
         select(Extraction.id, Extraction.article_id, Extraction.record, Article.content_hash,
-               Article.published)
+               Article.published, Article.text)
         .join(Article, Article.id == Extraction.article_id)
         .where(Extraction.events > 0, Extraction.article_id > after_article)
         .order_by(Extraction.article_id)
     )
-    for ext_id, article_id, record, content_hash, published in rows:
+    for ext_id, article_id, record, content_hash, published, text in rows:
         parsed = ArticleRecord.model_validate(record)
-        yield from mentions_from_record(ext_id, article_id, content_hash, published, parsed, gaz)
+        yield from mentions_from_record(ext_id, article_id, content_hash, published, parsed, gaz,
+                                        text)
 
 
 def extraction_fingerprint(session: Session) -> tuple[int, int]:

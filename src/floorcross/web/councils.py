@@ -1,7 +1,9 @@
 """Councils in the web app: finding one from a URL, the directory, and a council's page.
 
 A council is addressed by its GSS code (``E06000032``) or a slug of its short name (``luton``);
-a former council's code leads to its successor, as in the store. The seats, the chart of seats
+a former council (``E07000206``, Waveney) has its own page, up to its last day, linking to its
+successor, and a council's page links to the councils it replaced (changes are recorded on the
+council of their date). The seats, the chart of seats
 over time and the conflicts with reported figures come from the composition ledger
 (:class:`floorcross.ledger.Ledger`); the changes and the counts articles state come from the
 store. Nothing here counts seats itself.
@@ -43,7 +45,8 @@ def _slugs() -> dict[str, Council]:
 
 
 def find_council(ref: str) -> Council:
-    """The current council a GSS code, slug or name refers to; :class:`NotFound` if none."""
+    """The council a GSS code, slug or name refers to (a former council is itself; an older
+    code of a recoded council is that council); :class:`NotFound` if none."""
     gaz = gazetteer()
     text = ref.strip()
     council = None
@@ -54,7 +57,7 @@ def find_council(ref: str) -> Council:
     if council is None:
         raise NotFound(f"no council called {ref!r}: give a GSS code (E06000032), a short "
                        "name (luton) or search for it")
-    return gaz.current(council)
+    return council
 
 
 def council_ref(council: Council) -> dict[str, Any]:
@@ -106,7 +109,7 @@ def council_directory(store: Store, region: str | None = None) -> list[CouncilRo
         council = gaz.council_by_gss(summary.council_gss) if summary.council_gss else None
         if council is None or not in_region(council, region):
             continue
-        rows.append(CouncilRow(gaz.current(council), summary))
+        rows.append(CouncilRow(council, summary))
     return sorted(rows, key=lambda r: (-r.summary.changes, r.council.official_name))
 
 
@@ -145,11 +148,22 @@ def composition_dict(state: CouncilState) -> dict[str, Any]:
 
 
 def composition_rows(state: CouncilState) -> list[dict[str, Any]]:
-    """One row per party, most seats first (the table on the page and its CSV)."""
-    total = state.total or 0
-    return [{"party": party, "seats": seats,
-             "share": round(100 * seats / total, 1) if total else None}
-            for party, seats in sorted(state.seats.items(), key=lambda kv: (-kv[1], kv[0]))]
+    """One row per party, most seats first (the table on the page and its CSV), with the
+    source of each figure (baseline, article, derived or net), how sure it is, and the
+    article and sentence it rests on."""
+    total = state.total if state.has_baseline else 0
+    figures = {f.party: f for f in state.figures}
+    rows = []
+    for party, seats in sorted(state.seats.items(), key=lambda kv: (-kv[1], kv[0])):
+        f = figures.get(party)
+        rows.append({"party": party, "seats": seats,
+                     "share": round(100 * seats / total, 1) if total else None,
+                     "source": f.source if f else None, "sure": f.sure if f else None,
+                     "since": f.since if f else None,
+                     "article_id": f.article_id if f else None,
+                     "evidence": f.evidence if f else None,
+                     "changes_since": f.changes_since if f else 0})
+    return rows
 
 
 def council_page(store: Store, council: Council, on: str | None = None,
@@ -175,7 +189,8 @@ def history_rows(steps: list[LedgerStep]) -> list[dict[str, Any]]:
             "date": step.date or "undated", "change_id": change.id if change else None,
             "person": change.person if change else None,
             "event": f"{change.kind}: {step.seat_from or '?'} -> {step.seat_to or '?'}"
-                     if change else "baseline",
+                     if change else f"{step.checkpoint.label()} states the seats"
+                     if step.checkpoint else "baseline",
             "total": step.total, "control": step.control_label,
         }
         row.update({p: step.seats.get(p, 0) for p in parties})

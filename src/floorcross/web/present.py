@@ -31,8 +31,6 @@ PARTY_COLOURS: dict[str, str] = {
     "UUP": "#48a5ee",
     "Alliance": "#c9a100",
     "Alba": "#005eb8",
-    "Suspended": "#444444",
-    "Expelled": "#222222",
     "Unknown": "#bbbbbb",
 }
 _FALLBACK = ("#8c564b", "#9467bd", "#17becf", "#bcbd22", "#e377c2", "#1f77b4", "#ff7f0e")

@@ -93,10 +93,11 @@ def change_page_html(request: Request, store: StoreDep, ref: str) -> Response:
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
 def article_page(request: Request, store: StoreDep, article_id: int,
-                 change: Annotated[int | None, Query()] = None) -> Response:
+                 change: Annotated[int | None, Query()] = None,
+                 seats: Annotated[int | None, Query()] = None) -> Response:
     article = article_view(store, article_id)
     return render(request, "article.html", {"article": article, "current": change,
-                                            "body": marked_text(article, change)})
+                                            "body": marked_text(article, change, bool(seats))})
 
 
 @router.get("/feed.atom", tags=["changes"], summary="Atom feed of new changes",

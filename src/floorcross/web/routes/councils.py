@@ -33,7 +33,7 @@ StoreDep = Annotated[Store, Depends(get_store)]
 DIRECTORY_COLUMNS = ("gss", "slug", "name", "short_name", "region", "nation", "changes",
                      "conflicts", "total", "control", "control_label", "baseline_date")
 CONFLICT_COLUMNS = ("council", "council_gss", "date", "party", "ledger_seats", "reported_seats",
-                    "article_id", "title", "url", "evidence")
+                    "article_id", "title", "url", "evidence", "kind", "gap", "explanations")
 STATED_COLUMNS = ("council", "council_gss", "party", "seats", "date", "article_id", "url")
 
 
@@ -108,7 +108,9 @@ def api_council(store: StoreDep, ref: str, on: OnQ = None, fmt: FormatQ = None) 
     page = council_page(store, council, iso_date("on", on, end=True), with_history=False)
     if fmt_of(fmt) == "csv":
         return table_response(None, composition_rows(page.state), "csv",
-                              f"{council_slug(council)}-composition", ("party", "seats", "share"))
+                              f"{council_slug(council)}-composition",
+                              ("party", "seats", "share", "source", "sure", "since",
+                               "article_id", "evidence"))
     return table_response(page.as_dict(), [], "json", "council")
 
 
@@ -129,10 +131,14 @@ def api_council_history(store: StoreDep, ref: str, since: SinceQ = None, until: 
 
 @router.get("/api/conflicts", tags=["councils"], summary="Conflicts with reported seat counts")
 def api_conflicts(store: StoreDep, council: CouncilQ = None, fmt: FormatQ = None) -> Response:
-    """Where a seat count an article reported differs from the ledger's count on that date."""
+    """Where a seat count an article reported differs from the ledger's count on that date (or
+    a baseline from a count an article gave), with the gap and the changes that would explain
+    it."""
     gss = find_council(council).gss if clean(council) else None
     rows = [c.as_dict() for c in ledger_for(store).conflicts(gss)]
     if fmt_of(fmt) == "csv":
+        for row in rows:
+            row["explanations"] = " | ".join(row["explanations"])
         return table_response(None, rows, "csv", "conflicts", CONFLICT_COLUMNS)
     return table_response({"total": len(rows), "items": rows}, [], "json", "conflicts")
 

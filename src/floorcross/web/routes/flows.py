@@ -91,7 +91,7 @@ def flows_page(request: Request, store: StoreDep, query: FlowDep) -> Response:
 def api_flows(store: StoreDep, query: FlowDep, fmt: FormatQ = None) -> Response:
     """How many councillors moved from each party to each other between `since` and `until`,
     in a `region` (or nation) or on one `council`, with each party's gains, losses and net.
-    Suspensions go to "Suspended", expulsions to "Expelled"; a missing party is "Unknown".
+    A suspension or expulsion goes to "Independent" (the ledger's rule); a missing party is "Unknown".
     `format=csv` gives the flows table."""
     flows, balance = compute(store, query)
     rows = [f.as_dict() for f in flows]
