@@ -548,11 +548,13 @@ def note_item(item: Any, summary: IngestSummary, on_skip: Callable[[Skipped], No
 
 def reading_filters(scan: Prefilter | None, relevant_only: bool
                     ) -> tuple[Callable[[bytes], bool] | None, Callable[[str], bool] | None]:
-    """The prefilter's tests for the readers (raw page bytes, JSON Lines texts): only under
-    ``relevant_only``, where what they reject is never stored."""
+    """The prefilter's tests for the readers (raw page bytes, :mod:`floorcross.bytescan`;
+    JSON Lines texts): only under ``relevant_only``, where what they reject is never stored."""
     if scan is None or not relevant_only:
         return None, None
-    return scan.raw_passes, scan.passes
+    from floorcross.bytescan import is_candidate_bytes
+
+    return is_candidate_bytes, scan.passes
 
 
 def scan_for(enabled: bool) -> Prefilter | None:
