@@ -19,7 +19,7 @@ from floorcross.sources.common import (
     too_large,
     url_slug,
 )
-from floorcross.sources.html import article_from_html
+from floorcross.sources.html import article_from_html_fast
 from floorcross.sources.http_body import parse_http_response
 from floorcross.sources.models import RawFilter, SourceItem, SourcePassedOver, SourceProblem
 
@@ -149,7 +149,7 @@ def _record_item(record: RawRecord, origin: str, max_bytes: int,
         return SourceProblem(origin=where, reason=body)
     if raw_filter is not None and not raw_filter(body):
         return SourcePassedOver(origin=where, url=uri)
-    return article_from_html(body, url=uri, origin=where, doc=url_slug(uri))
+    return article_from_html_fast(body, url=uri, origin=where, doc=url_slug(uri))
 
 
 def _archive_problem(
