@@ -120,22 +120,23 @@ def _link(href: str, label: str, cls: str = "nav-link") -> str:
     return f'<li class="{cls}"><a href="{href}" data-track="nav">{escape(label)}</a></li>'
 
 
-def make_site(i: int, rng: random.Random, office: bool) -> Site:
+def make_site(i: int, rng: random.Random, office: bool, scale: float = 1.0) -> Site:
+    """Site ``i``'s chrome; ``scale`` shrinks its scripts, styles and menus (for fixtures)."""
     name = f"The {rng.choice(PLACES)} {rng.choice(('Herald', 'Gazette', 'Post', 'Echo', 'Mercury', 'Chronicle', 'Advertiser', 'Times'))}"
     host = f"www.{re.sub(r'[^a-z]', '', name.lower())}{i}.example"
     scripts = "".join(f'<script src="https://cdn.{host}/js/{rng.choice(JS_WORDS)}.{n}.js" '
                       f'async></script>' for n in range(rng.randint(6, 14)))
-    inline = "".join(f"<script>{_js(rng, rng.randint(3_000, 9_000))}</script>"
+    inline = "".join(f"<script>{_js(rng, int(scale * rng.randint(3_000, 9_000)))}</script>"
                      for _ in range(rng.randint(2, 4)))
     head = (f'<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
             f'<link rel="stylesheet" href="https://cdn.{host}/css/main.css">{scripts}'
-            f"<style>{_css(rng, rng.randint(6_000, 16_000))}</style>{inline}")
+            f"<style>{_css(rng, int(scale * rng.randint(6_000, 16_000)))}</style>{inline}")
     sections = list(SECTIONS) + (["Council"] if office else [])
     links = []
     for section in sections:  # a mega-menu: each section with its places and topics
         slug = re.sub(r"[^a-z]+", "-", section.lower())
         links.append(_link(f"/{slug}/", section, "nav-section"))
-        for sub in rng.sample(PLACES + SPORTS, rng.randint(4, 10)):
+        for sub in rng.sample(PLACES + SPORTS, max(1, int(scale * rng.randint(4, 10)))):
             links.append(_link(f"/{slug}/{sub.lower().replace(' ', '-')}/", f"{sub} {section}"))
     nav = (f'<header class="site-header"><a class="logo" href="/">{escape(name)}</a>'
            f'<button class="menu-toggle" aria-label="Menu">Menu</button>'
@@ -150,29 +151,43 @@ def make_site(i: int, rng: random.Random, office: bool) -> Site:
               f"<p>&copy; 2024 {escape(name)}. All rights reserved. Registered in England and "
               "Wales.</p><p>We use cookies to improve your experience and to show you "
               "relevant advertising. Find out more in our cookie notice.</p></footer>"
-              f"<script>{_js(rng, rng.randint(2_000, 6_000))}</script>")
+              f"<script>{_js(rng, int(scale * rng.randint(2_000, 6_000)))}</script>")
     return Site(name, host, head, nav, footer)
 
 
-def page_html(article: dict[str, object], site: Site, rng: random.Random) -> tuple[str, str]:
-    """The URL and HTML of one page carrying ``article``."""
+DATE_STYLES = ("meta", "json-ld", "url", "time", "none")
+
+
+def page_html(article: dict[str, object], site: Site, rng: random.Random,
+              date_style: str = "meta") -> tuple[str, str]:
+    """The URL and HTML of one page carrying ``article``; ``date_style``: where the page gives
+    its publication date (a meta tag, JSON-LD only, the URL, a ``<time pubdate>``, or nowhere;
+    ``article["published"]`` None: nowhere)."""
     text = str(article["text"])
     lines = [line for line in text.split("\n") if line.strip()]
     title = str(article["title"])
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60]
-    url = f"https://{site.host}/news/{slug}-{article['id']}"
-    published = f"{article['published']}T{rng.randint(6, 21):02d}:{rng.randint(0, 59):02d}:00Z"
+    day = article.get("published")
+    if not day:
+        date_style = "none"
+    path = f"/news/{str(day).replace('-', '/')}/" if date_style == "url" else "/news/"
+    url = f"https://{site.host}{path}{slug}-{article['id']}"
+    published = f"{day}T{rng.randint(6, 21):02d}:{rng.randint(0, 59):02d}:00Z"
+    ld: dict[str, object] = {"@context": "https://schema.org", "@type": "NewsArticle",
+                             "headline": title,
+                             "publisher": {"@type": "Organization", "name": site.name}}
+    if date_style in ("meta", "json-ld"):
+        ld["datePublished"] = published
     meta = (f"<title>{escape(title)} | {escape(site.name)}</title>"
             f'<link rel="canonical" href="{url}">'
             f'<meta property="og:title" content="{escape(title)}">'
             f'<meta property="og:site_name" content="{escape(site.name)}">'
-            f'<meta property="article:published_time" content="{published}">'
-            f'<meta name="description" content="{escape(lines[0][:150])}">'
-            '<script type="application/ld+json">'
-            + json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
-                          "headline": title, "datePublished": published,
-                          "publisher": {"@type": "Organization", "name": site.name}})
-            + "</script>")
+            + (f'<meta property="article:published_time" content="{published}">'
+               if date_style == "meta" else "")
+            + f'<meta name="description" content="{escape(lines[0][:150])}">'
+            '<script type="application/ld+json">' + json.dumps(ld) + "</script>")
+    byline_date = (f'<time datetime="{published}" pubdate>{day}</time>'
+                   if date_style == "time" else "")
     body = "".join(f"<p>{escape(line)}</p>" for line in lines)
     places = rng.sample(PLACES, 8)
     related = "".join(
@@ -184,13 +199,34 @@ def page_html(article: dict[str, object], site: Site, rng: random.Random) -> tup
     html = (f'<!DOCTYPE html><html lang="en-GB"><head>{site.head}{meta}</head>'
             f'<body class="article-page">{site.nav}<main><article class="story">'
             f'<h1 class="headline">{escape(title)}</h1><div class="byline">By '
-            f"{escape(site.name)} reporter <time datetime=\"{published}\">"
-            f'{article["published"]}</time></div><div class="share-bar">{share}</div>'
+            f"{escape(site.name)} reporter {byline_date}</div>"
+            f'<div class="share-bar">{share}</div>'
             f'<figure><img src="/img/lead.jpg" alt=""><figcaption>{escape(places[0])} '
             f'(file picture)</figcaption></figure><div class="story-body">{body}</div></article>'
             f'<aside class="related"><h2>More from {escape(site.name)}</h2><ul>{related}</ul>'
             f"</aside></main>{site.footer}</body></html>")
     return url, html
+
+
+def write_fixture_pages(folder: Path, out: Path, seed: int = 16) -> int:
+    """An HTML page (compact chrome, the date given in each of DATE_STYLES in turn) for every
+    annotated article of ``folder``: ``out/NAME.html``. Returns the pages written."""
+    rng = random.Random(seed)
+    sites = [make_site(i, rng, office=False, scale=0.05) for i in range(4)]
+    out.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for i, path in enumerate(sorted(folder.glob("*.txt"))):
+        text = path.read_text(encoding="utf-8")
+        match = re.match(r" date (\d{4}-\d{2}-\d{2}) ?", text)
+        body = (text[match.end():] if match else text).lstrip()
+        title, _, rest = body.partition("\n")
+        article = {"text": rest, "title": title.strip(), "id": i,
+                   "published": match.group(1) if match else None}
+        _, html = page_html(article, sites[i % len(sites)], rng,
+                            DATE_STYLES[i % len(DATE_STYLES)])
+        (out / f"{path.stem}.html").write_text(html, encoding="utf-8")
+        written += 1
+    return written
 
 
 def _record(kind: str, url: str, payload: bytes, n: int) -> bytes:
@@ -290,7 +326,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="write the archive here and keep it")
     parser.add_argument("--archive", type=Path, help="use this archive instead of building one")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--write-pages", nargs=2, type=Path, metavar=("ARTICLES", "OUT"),
+                        help="write a page for each article of ARTICLES into OUT and stop "
+                             "(how tests/fixtures/pages was made)")
     args = parser.parse_args(argv)
+    if args.write_pages:
+        count = write_fixture_pages(*args.write_pages)
+        print(f"wrote {count} pages to {args.write_pages[1]}")
+        return 0
     if args.n < 1 or not 0 <= args.relevant_share <= 1 or args.workers < 1:
         parser.error("--n and --workers must be at least 1, --relevant-share within 0..1")
 
