@@ -392,7 +392,9 @@ class Batcher:
                     first.setdefault(e.article.content_hash, e)
             group = self.gathering or _Group()
             self.gathering = group
-            group.entries.extend(screen(list(first.values()), self.scan))
+            # Articles read by a worker come with their records already.
+            todo = [e for e in first.values() if e.record is None and e.failure is None]
+            group.entries.extend(screen(todo, self.scan))
             group.batches += 1
             if group.full():
                 self._submit_gathering()
@@ -511,29 +513,92 @@ def ingest(
                        on_skip or (lambda _: None), on_batch, scan=scan,
                        relevant_only=relevant_only, batch_size=batch_size)
     raw_filter, text_filter = reading_filters(scan, relevant_only)
+    readers = _Readers(workers if extract is None else 1, fetch=fetch, fetcher=fetcher,
+                       max_bytes=max_bytes, prefilter=prefilter, relevant_only=relevant_only,
+                       batch_size=batch_size, raw_filter=raw_filter, text_filter=text_filter)
     try:
-        items = iter_sources(inputs, fetch=fetch, max_bytes=max_bytes, fetcher=fetcher,
-                             raw_filter=raw_filter, text_filter=text_filter)
-        for item in items:
-            if isinstance(item, SourceArticle):
+        for item in readers.items(inputs):
+            if isinstance(item, Prepared):  # an article a worker read and extracted
+                summary.read += 1
+                batcher.add(item)
+            elif isinstance(item, SourceArticle):
                 summary.read += 1
                 batcher.add(Prepared(item))
             else:
                 note_item(item, summary, on_skip, on_warning)
         batcher.finish()
     except BaseException:
+        readers.close(now=True)
         _close(batcher.extraction, now=True)
         raise
+    readers.close()
     _close(batcher.extraction)
     store.finish_run(run_id, summary.as_dict())
     return summary
+
+
+class _Readers:
+    """Where the inputs are read: here, or (web archives, when several workers may run)
+    part by part in worker processes that also prefilter and extract
+    (:mod:`floorcross.reading`). Without ``--workers`` an archive smaller than a part is read
+    here, since starting workers costs more than reading it."""
+
+    def __init__(self, workers: int | None, *, fetch: bool, fetcher: Fetcher | None,
+                 max_bytes: int, prefilter: bool, relevant_only: bool, batch_size: int,
+                 raw_filter: Callable[[bytes], bool] | None,
+                 text_filter: Callable[[str], bool] | None) -> None:
+        self.count = default_workers() if workers is None else workers
+        self.auto = workers is None
+        self.fetch, self.given, self.max_bytes = fetch, fetcher, max_bytes
+        self.prefilter, self.relevant_only, self.batch_size = prefilter, relevant_only, batch_size
+        self.raw_filter, self.text_filter = raw_filter, text_filter
+        self.pool: Any = None
+        self.fetcher: Fetcher | None = None
+
+    def items(self, inputs: Sequence[str]) -> Iterable[Any]:
+        if self.count <= 1:
+            return iter_sources(inputs, fetch=self.fetch, max_bytes=self.max_bytes,
+                                fetcher=self.given, raw_filter=self.raw_filter,
+                                text_filter=self.text_filter)
+        from floorcross.reading import PART_BYTES, ordered_items, splittable
+        from floorcross.sources import input_units
+
+        def split(unit: str) -> bool:
+            return splittable(unit) and (not self.auto or os.path.getsize(unit) > PART_BYTES)
+
+        return ordered_items(input_units(inputs), self._submit, self._other,
+                             ahead=2 * self.count, max_bytes=self.max_bytes,
+                             prefilter=self.prefilter, relevant_only=self.relevant_only,
+                             batch_size=self.batch_size, split=split)
+
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.pool is None:
+            from floorcross.reading import ReadPool
+
+            self.pool = ReadPool(self.count)
+        return self.pool.submit(fn, *args)
+
+    def _other(self, unit: str) -> Iterable[Any]:
+        if self.fetch and self.given is None and self.fetcher is None:
+            self.fetcher = Fetcher(max_bytes=self.max_bytes)  # one for the run, as before
+        return iter_sources([unit], fetch=self.fetch, max_bytes=self.max_bytes,
+                            fetcher=self.given or self.fetcher, raw_filter=self.raw_filter,
+                            text_filter=self.text_filter)
+
+    def close(self, *, now: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.close(now=now)
+            self.pool = None
+        if self.fetcher is not None:
+            self.fetcher.close()
+            self.fetcher = None
 
 
 def note_item(item: Any, summary: IngestSummary, on_skip: Callable[[Skipped], None] | None,
               on_warning: Callable[[Skipped], None] | None) -> None:
     """Count a problem, warning or passed-over page from the readers."""
     if isinstance(item, SourcePassedOver):
-        summary.pages_passed_over += 1
+        summary.pages_passed_over += item.count
     elif isinstance(item, SourceProblem):
         skip = Skipped(item.origin, item.reason)
         summary.skipped.append(skip)
