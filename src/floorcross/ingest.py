@@ -35,10 +35,12 @@ from floorcross.sources import (
     iter_sources,
 )
 from floorcross.sources.common import DEFAULT_MAX_BYTES
-from floorcross.store import BatchResult, ExtractFn, Store
 
 if TYPE_CHECKING:
     from floorcross.prefilter import Prefilter
+    from floorcross.store import BatchResult, ExtractFn, Store
+# The store (SQLAlchemy, Alembic) is imported where a batch is written, not here: worker
+# processes that read archives import this module and never write.
 
 BATCH_SIZE = 64
 # What the extractor's output depends on: a change to any of these files is a new version.
@@ -345,6 +347,12 @@ class _Group:
         return len(self.entries) >= GROUP_ARTICLES or self.batches >= GROUP_BATCHES
 
 
+def _empty_result() -> BatchResult:
+    from floorcross.store import BatchResult
+
+    return BatchResult()
+
+
 class Batcher:
     """Collects articles, prepares each batch (extraction, maybe in workers) and writes the
     batches in input order through the one writer.
@@ -464,12 +472,12 @@ class Batcher:
         # input batches keep one or two, and a transaction (with its re-resolution) per input
         # batch would cost more than the extraction.
         self.kept.extend(items)
-        result = self._commit() if len(self.kept) >= self.batch_size else BatchResult()
+        result = self._commit() if len(self.kept) >= self.batch_size else _empty_result()
         self._report(result, len(batch))
 
     def _commit(self) -> BatchResult:
         items, self.kept = self.kept, []
-        return self.store.write_batch(items, self.version) if items else BatchResult()
+        return self.store.write_batch(items, self.version) if items else _empty_result()
 
     def _report(self, result: BatchResult, articles: int) -> None:
         self.summary.add(result)
