@@ -206,3 +206,20 @@ def test_a_worker_sends_one_count_for_a_run_of_pages_passed_over(tmp_path: Path)
     assert sum(counts) == singles and len(counts) < singles
     assert all(isinstance(i, Prepared) and isinstance(i.article, SourceArticle)
                for i in result.items if not isinstance(i, SourcePassedOver))
+
+
+def test_a_part_that_fails_costs_its_archive_only(tmp_path: Path) -> None:
+    first = crawl(tmp_path / "a.warc.gz", PAGES[:3])
+    second = crawl(tmp_path / "b.warc.gz", PAGES[3:5])
+
+    class Lost:
+        def result(self) -> Any:
+            raise OSError("worker lost")
+
+    def submit(fn: Any, *args: Any) -> Any:
+        return Lost() if args[0] == str(first) else Now(fn(*args))
+
+    got = list(ordered_items([str(first), str(second)], submit, lambda unit: iter_sources([unit]),
+                             ahead=2, max_bytes=10 << 20, prefilter=True, relevant_only=False))
+    assert [type(i).__name__ for i in got] == ["SourceProblem", "Prepared", "Prepared"]
+    assert got[0].reason == "unexpected error: OSError: worker lost"

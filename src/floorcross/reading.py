@@ -31,7 +31,7 @@ from floorcross.ingest import (
     reading_filters,
     scan_for,
 )
-from floorcross.sources import SourceArticle, SourceItem, SourcePassedOver
+from floorcross.sources import SourceArticle, SourceItem, SourcePassedOver, SourceProblem
 from floorcross.sources.core import file_kind
 from floorcross.sources.warc import WarcPart, finish_warc, read_warc_part, warc_parts
 
@@ -121,7 +121,13 @@ def ordered_items(
         archive.parts_left -= 1
         if archive.done:
             return  # the archive ended in an earlier part
-        result: PartResult = pending.result()
+        try:
+            result: PartResult = pending.result()
+        except Exception as exc:  # noqa: BLE001 - a bug or a lost worker costs this archive only
+            archive.done = True
+            yield SourceProblem(origin=str(archive.path),
+                                reason=f"unexpected error: {type(exc).__name__}: {exc}")
+            return
         yield from result.items
         archive.found.add(result.part)
         if result.part.detail is not None or archive.parts_left == 0:
