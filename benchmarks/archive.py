@@ -41,7 +41,7 @@ from html import escape
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import stream  # noqa: E402  (our own synthetic articles)
+from throughput import stream
 
 # Sections and topics of the made-up sites' menus: none names an office by default; a site
 # with ``office`` (see --office-chrome) has a "Council" section, as many local papers do.

@@ -25,9 +25,8 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from html import escape
+from pathlib import Path
 
 from floorcross.bytescan import is_candidate_bytes
 from floorcross.prefilter import prefilter
@@ -103,7 +102,7 @@ def as_page(text: str) -> bytes:
     return ("<!DOCTYPE html><html><head><title>News</title><script>var a=1;</script>"
             "<style>p{margin:0}</style></head><body><nav><a href='/'>Home</a></nav>"
             f"<article>{paragraphs}</article><footer>Contact us</footer></body></html>"
-            ).encode("utf-8")
+            ).encode()
 
 
 def bytes_pass(text: str) -> bool:

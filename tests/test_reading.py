@@ -58,12 +58,12 @@ def crawl(path: Path, pages: list[Path], *, compress: bool = True) -> Path:
     return path
 
 
-NEWS = ("Harnby Rovers came from behind to beat Eastwell 2-1 on Saturday, with a late header "
-        "from the captain settling a tense derby in front of a record crowd at the stadium.",
-        "Shares in Pellow Foods fell 4% after the company warned on profits, blaming higher "
-        "energy costs, and said it would publish its full results in March as planned.",
-        "Heavy rain is expected across the county this weekend, with a yellow warning in "
-        "place and drivers advised to allow extra time for their journeys on Sunday.")
+NEWS = (("Harnby Rovers came from behind to beat Eastwell 2-1 on Saturday, with a late header "
+        "from the captain settling a tense derby in front of a record crowd at the stadium."),
+        ("Shares in Pellow Foods fell 4% after the company warned on profits, blaming higher "
+        "energy costs, and said it would publish its full results in March as planned."),
+        ("Heavy rain is expected across the county this weekend, with a yellow warning in "
+        "place and drivers advised to allow extra time for their journeys on Sunday."))
 
 
 def unrelated(tmp_path: Path, n: int) -> list[Path]:

@@ -99,7 +99,6 @@ def read_warc(
     bytes before HTML parsing (the costly part of reading an archive); a page it rejects
     yields a :class:`SourcePassedOver` instead of an article.
     """
-    origin = str(path)
     problem = _open_problem(path)
     if problem is not None:
         yield problem
