@@ -115,18 +115,6 @@ def test_scripts_styles_and_comments_are_not_read() -> None:
     assert is_candidate_bytes(page(body + "<noscript>Councillor</noscript>"))
 
 
-def test_tag_markup_is_not_read_but_meta_and_img_are() -> None:
-    body = "<p>Rovers fans said the Labour group had quit the league.</p>"  # no office
-    assert not is_candidate_bytes(page(f'<div class="councillor-box">{body}</div>'))
-    assert not is_candidate_bytes(page(f'<a href="/council/">Home</a>{body}'))
-    assert is_candidate_bytes(page(body, head='<meta name="title" content="Cllr Dunn">'))
-    assert is_candidate_bytes(page(f'<img alt="Councillor Dunn" src="x.jpg">{body}'))
-    # A tag keeps the words either side of it apart, as before.
-    assert is_candidate_bytes(page("<p>Councillor</p><p>Dunn has quit the Labour group.</p>"))
-    # What looks like a tag but never closes: read.
-    assert is_candidate_bytes(page(f"{body}<p>if a <b councillor said so"))
-
-
 def test_when_in_doubt_the_bytes_are_read() -> None:
     body = "<p>Rovers fans said the Labour group had quit the league.</p>"
     office = "<p>Councillor Dunn said so.</p>"

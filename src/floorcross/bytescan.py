@@ -9,9 +9,8 @@ passed over before any parsing.
 
 How it runs: the page is lower-cased once (``bytes.lower``, ASCII only), the contents of
 ``<script>`` and ``<style>`` elements and of comments are left out (no main-text extractor
-reads text there; JSON-LD scripts are kept, since titles and dates come from them), and so
-is the markup of tags other than ``<meta>`` and ``<img>`` (each becomes a space), and every
-word of the vocabulary is looked for in a single pass of one Aho-Corasick automaton
+reads text there; JSON-LD scripts are kept, since titles and dates come from them), and
+every word of the vocabulary is looked for in a single pass of one Aho-Corasick automaton
 (pyahocorasick; a combined regular expression on bytes where it is not installed). Each hit
 is checked for its word edges (``[A-Za-z0-9_]`` on either side, as the text prefilter's
 ``\\w`` on ASCII text) and, for acronyms (``MP``) and local group heads (``First``), its own
@@ -44,16 +43,6 @@ _OPENING = re.compile(rb"<(?:script|style|title|textarea)(?=[\s>/])|<!--")
 _CLOSING = {b"<script": b"</script", b"<style": b"</style", b"<title": b"</title",
             b"<textarea": b"</textarea"}
 _LOOK_BACK = 4096  # bytes looked at to tell whether an opening is inside another tag
-# A tag, but for <meta> (titles come from its content) and <img>: its markup (class names,
-# links, data attributes) is no text. One with a '<' inside, or longer than 2,000 bytes, is
-# kept: when in doubt, read.
-_TAG = re.compile(rb"<(?!(?:meta|img)[\s/>])[a-z/!?][^<>]{0,2000}>", re.IGNORECASE)
-
-
-def _without_tags(data: bytes) -> bytes:
-    """``data`` with each tag (see ``_TAG``) replaced by a space: a tag between two words
-    keeps them apart, as its ``<`` and ``>`` did."""
-    return _TAG.sub(b" ", data)
 
 
 @dataclass(frozen=True)
@@ -150,11 +139,9 @@ class ByteScan:
         """A bit per kind of word found in ``data`` (bit 0: office, 1: trigger, 2: party)."""
         folded_bytes = data.lower()
         spans = text_spans(folded_bytes)
-        kept = _without_tags(b"".join(folded_bytes[s:e] for s, e in spans))
         if self._automaton is None:
-            return self._regex_kinds(_without_tags(b"".join(data[s:e] for s, e in spans)),
-                                     kept)
-        folded = kept.decode("latin-1")
+            return self._regex_kinds(data, folded_bytes, spans)
+        folded = b"".join(folded_bytes[s:e] for s, e in spans).decode("latin-1")
         original: str | None = None
         n, found = len(folded), 0
         for end, (length, entries) in self._automaton.iter(folded):
@@ -168,8 +155,7 @@ class ByteScan:
                     continue
                 if cased is not None:
                     if original is None:
-                        original = _without_tags(b"".join(data[s:e] for s, e in spans)
-                                                 ).decode("latin-1")
+                        original = b"".join(data[s:e] for s, e in spans).decode("latin-1")
                     if original[pos:end + 1] != cased:
                         continue
                 found |= bit
@@ -177,9 +163,11 @@ class ByteScan:
                     return found
         return found
 
-    def _regex_kinds(self, original: bytes, folded: bytes) -> int:
+    def _regex_kinds(self, data: bytes, folded: bytes, spans: list[tuple[int, int]]) -> int:
         """:meth:`kinds` with a compiled regex per kind (the prefilter's alternations on
         bytes), tried in turn: when pyahocorasick is not installed."""
+        folded = b"".join(folded[s:e] for s, e in spans)
+        original = b"".join(data[s:e] for s, e in spans)
         found = 0
         for bit, scan in enumerate(self._regexes):
             if not scan.search(original, folded):
