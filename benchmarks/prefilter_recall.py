@@ -5,7 +5,9 @@ For each gold event the article must pass the prefilter, and the sentence that s
 change must be inside the candidate windows it passes on: the gold evidence spans where the
 gold file gives them, else a sentence naming the person (any part of the name, which is how
 "Cllr Khan" or "the five are A, B and C" are found). With ``--extractor``, the evidence of every
-event the extractor finds in the whole article must be inside the windows too.
+event the extractor finds in the whole article must be inside the windows too. The byte-level
+scan that runs before HTML parsing (:mod:`floorcross.bytescan`) must pass every relevant
+article too, both as its raw text and as an HTML page carrying it (scripts and styles around).
 
     .venv/bin/python benchmarks/prefilter_recall.py tests/fixtures/articles examples/articles
     .venv/bin/python benchmarks/prefilter_recall.py ../shared/corpus/seeds ../shared/corpus/dev
@@ -23,8 +25,10 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
+from floorcross.bytescan import is_candidate_bytes
 from floorcross.prefilter import prefilter
 
 
@@ -38,6 +42,8 @@ class Recall:
     events_kept: int = 0
     extractor_events: int = 0
     extractor_kept: int = 0
+    bytes_passed: int = 0  # relevant articles the byte scan passes, as text and as a page
+    byte_seconds: float = 0.0
     window_chars: int = 0
     text_chars: int = 0
     seconds: float = 0.0
@@ -50,6 +56,7 @@ class Recall:
         out["irrelevant_pass_rate"] = _ratio(self.irrelevant_passed,
                                              self.articles - self.relevant_articles)
         out["window_share"] = _ratio(self.window_chars, self.text_chars)
+        out["byte_scan_article_recall"] = _ratio(self.bytes_passed, self.relevant_articles)
         return out
 
 
@@ -89,6 +96,19 @@ def event_kept(text: str, event: dict, windows: Sequence[tuple[int, int]]) -> bo
     return any(part in inside for part in parts)
 
 
+def as_page(text: str) -> bytes:
+    """An HTML page carrying ``text``, a paragraph a line, with a script and a style."""
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line)
+    return ("<!DOCTYPE html><html><head><title>News</title><script>var a=1;</script>"
+            "<style>p{margin:0}</style></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article>{paragraphs}</article><footer>Contact us</footer></body></html>"
+            ).encode()
+
+
+def bytes_pass(text: str) -> bool:
+    return is_candidate_bytes(text.encode("utf-8")) and is_candidate_bytes(as_page(text))
+
+
 def measure(folders: Sequence[Path], with_extractor: bool = False) -> Recall:
     result = Recall()
     scan = prefilter()
@@ -96,6 +116,9 @@ def measure(folders: Sequence[Path], with_extractor: bool = False) -> Recall:
     started = time.perf_counter()
     windows = [scan.windows(text) for _, text, _ in items]
     result.seconds = round(time.perf_counter() - started, 4)
+    started = time.perf_counter()
+    byte_passes = [bytes_pass(text) for _, text, _ in items]
+    result.byte_seconds = round(time.perf_counter() - started, 4)
     records = []
     if with_extractor:
         from floorcross.extract import extract_many
@@ -109,6 +132,9 @@ def measure(folders: Sequence[Path], with_extractor: bool = False) -> Recall:
         result.relevant_articles += relevant
         result.relevant_passed += relevant and bool(found)
         result.irrelevant_passed += (not relevant) and bool(found)
+        result.bytes_passed += relevant and byte_passes[i]
+        if relevant and not byte_passes[i]:
+            result.lost.append(f"{name}: rejected by the byte scan")
         for event in gold.get("events", []):
             result.events += 1
             if event_kept(text, event, found):
@@ -149,9 +175,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{result.articles - result.relevant_articles}")
         if args.extractor:
             print(f"  extractor events kept   {result.extractor_kept}/{result.extractor_events}")
+        print(f"  byte scan kept          {result.bytes_passed}/{result.relevant_articles}"
+              " relevant articles (as text and as a page)")
         print(f"  text passed on          {figures['window_share']} of the characters "
               f"of the articles")
-        print(f"  scan time               {result.seconds:.4f} s")
+        print(f"  scan time               {result.seconds:.4f} s (byte scan "
+              f"{result.byte_seconds:.4f} s)")
         for line in result.lost:
             print(f"  LOST {line}")
     return 1 if result.lost else 0

@@ -156,10 +156,10 @@ def test_two_worker_processes_store_what_one_process_stores(tmp_path: Path,
 # ------------------------------------------------------------------------------ Dask
 
 
-def archive(path: Path) -> Path:
+def archive(path: Path, start: int = 0) -> Path:
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True)
-    for slug, text in stories():
+    for slug, text in stories()[start:]:
         body = "".join(f"<p>{p}</p>" for p in text.splitlines()[1:] if p.strip())
         published = text[6:16]
         html = (f"<html><head><title>{slug}</title><meta property='article:published_time' "
@@ -204,13 +204,17 @@ def test_relevant_only_passes_over_jsonl_records_as_read_and_stores_the_same(
 
 
 @pytest.mark.slow
-def test_a_dask_cluster_stores_what_one_process_stores(tmp_path: Path) -> None:
+def test_a_dask_cluster_stores_what_one_process_stores(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import Client, LocalCluster
 
+    from floorcross import reading
     from floorcross.cluster import ingest_dask
 
+    # Several archives, each read in several parts by the workers.
+    monkeypatch.setattr(reading, "PART_BYTES", 1_500)
     inputs = [archive(tmp_path / "crawl.warc.gz"), jsonl(tmp_path / "export.jsonl"),
-              folder(tmp_path)]
+              folder(tmp_path), archive(tmp_path / "crawl-2.warc.gz", start=3)]
     single = f"sqlite:///{tmp_path / 'single.db'}"
     expected = run(single, inputs, workers=1, batch_size=5)
     single_lean = f"sqlite:///{tmp_path / 'single-lean.db'}"
@@ -229,3 +233,4 @@ def test_a_dask_cluster_stores_what_one_process_stores(tmp_path: Path) -> None:
     assert lean.line() == expected_lean.line()
     assert tables(spread_lean) == tables(single_lean)
     assert expected_lean.pages_passed_over > 0
+    assert len(reading.warc_parts(inputs[-1], 1_500)) > 3

@@ -180,13 +180,13 @@ def test_relevant_only_ingest_parses_only_candidate_pages(
     from floorcross.sources import warc
 
     parsed: list[str] = []
-    real = warc.article_from_html
+    real = warc.article_from_html_fast
 
     def counting(html: bytes, url: str | None, origin: str, **kw: object):  # type: ignore[no-untyped-def]
         parsed.append(str(url))
         return real(html, url=url, origin=origin, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(warc, "article_from_html", counting)
+    monkeypatch.setattr(warc, "article_from_html_fast", counting)
     base = "https://harnby.example/news/"
     archive = _warc(tmp_path / "crawl.warc.gz", [
         (base + "football", page("Marsh signs", FOOTBALL)),

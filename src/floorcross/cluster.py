@@ -1,9 +1,10 @@
 """Ingest on a Dask cluster: ``floorcross ingest --engine dask [--scheduler ADDRESS]``.
 
-Reading and extraction are what cost at archive scale (HTML parsing of WARC pages, then
-spaCy), and both are done by the cluster's workers, one input file per task: a worker reads
-the file, prefilters it (raw bytes first, then text), extracts the candidates and sends back
-the articles with their records. Writing stays here, in the one writer: results are taken in
+Reading and extraction are what cost at archive scale (decompression and HTML parsing of WARC
+pages, then spaCy), and both are done by the cluster's workers, one input file per task, or
+one part of a compressed web archive per task (:mod:`floorcross.reading`): a worker reads it,
+prefilters it (raw bytes first, then text), extracts the candidates and sends back the
+articles with their records. Writing stays here, in the one writer: results are taken in
 the order of the inputs and written in the same batches as a single-process run, so the
 database is the same, record for record.
 
@@ -13,7 +14,6 @@ the worker that reads them.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -148,27 +148,22 @@ def _run(inputs: Sequence[str], store: Store, client: Any, *, batch_size: int, f
 def _results(inputs: Sequence[str], client: Any, fetch: bool, max_bytes: int, prefilter: bool,
              relevant_only: bool, batch_size: int,
              fetch_timeout: float = DEFAULT_FETCH_TIMEOUT) -> Iterator[Prepared | SourceItem]:
-    """Every unit's results in input order, with a bounded number of files in flight."""
-    ahead = AHEAD_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
-    units: Iterator[str | SourceItem] = input_units(inputs)
-    flight: deque[Any] = deque()
+    """Every unit's results in input order, with a bounded number of tasks in flight: a web
+    archive is read in parts (:mod:`floorcross.reading`), any other file is one task."""
+    from floorcross.reading import ordered_items
 
-    def submit(unit: str | SourceItem) -> Any:
-        if not isinstance(unit, str):
-            return [unit]
+    ahead = AHEAD_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
+
+    def submit(fn: Callable[..., Any], *args: Any) -> Any:
+        return client.submit(fn, *args, pure=False)
+
+    def other(unit: str) -> Any:
         if unit == "-":  # only this process can read its standard input
             return read_unit(unit, fetch, max_bytes, prefilter, relevant_only, batch_size,
                              fetch_timeout)
-        return client.submit(read_unit, unit, fetch, max_bytes, prefilter, relevant_only,
-                             batch_size, fetch_timeout, pure=False)
+        return submit(read_unit, unit, fetch, max_bytes, prefilter, relevant_only, batch_size,
+                      fetch_timeout)
 
-    for unit in units:
-        flight.append(submit(unit))
-        while len(flight) > ahead:
-            yield from _take(flight.popleft())
-    while flight:
-        yield from _take(flight.popleft())
-
-
-def _take(pending: Any) -> list[Prepared | SourceItem]:
-    return pending if isinstance(pending, list) else pending.result()
+    yield from ordered_items(input_units(inputs), submit, other, ahead=ahead,
+                             max_bytes=max_bytes, prefilter=prefilter,
+                             relevant_only=relevant_only, batch_size=batch_size)

@@ -40,6 +40,9 @@ from floorcross.store import BatchResult, ExtractFn, Store
 
 if TYPE_CHECKING:
     from floorcross.prefilter import Prefilter
+    from floorcross.store import BatchResult, ExtractFn, Store
+# The store (SQLAlchemy, Alembic) is imported where a batch is written, not here: worker
+# processes that read archives import this module and never write.
 
 BATCH_SIZE = 64
 # What the extractor's output depends on: a change to any of these files is a new version.
@@ -346,6 +349,12 @@ class _Group:
         return len(self.entries) >= GROUP_ARTICLES or self.batches >= GROUP_BATCHES
 
 
+def _empty_result() -> BatchResult:
+    from floorcross.store import BatchResult
+
+    return BatchResult()
+
+
 class Batcher:
     """Collects articles, prepares each batch (extraction, maybe in workers) and writes the
     batches in input order through the one writer.
@@ -393,7 +402,9 @@ class Batcher:
                     first.setdefault(e.article.content_hash, e)
             group = self.gathering or _Group()
             self.gathering = group
-            group.entries.extend(screen(list(first.values()), self.scan))
+            # Articles read by a worker come with their records already.
+            todo = [e for e in first.values() if e.record is None and e.failure is None]
+            group.entries.extend(screen(todo, self.scan))
             group.batches += 1
             if group.full():
                 self._submit_gathering()
@@ -463,12 +474,12 @@ class Batcher:
         # input batches keep one or two, and a transaction (with its re-resolution) per input
         # batch would cost more than the extraction.
         self.kept.extend(items)
-        result = self._commit() if len(self.kept) >= self.batch_size else BatchResult()
+        result = self._commit() if len(self.kept) >= self.batch_size else _empty_result()
         self._report(result, len(batch))
 
     def _commit(self) -> BatchResult:
         items, self.kept = self.kept, []
-        return self.store.write_batch(items, self.version) if items else BatchResult()
+        return self.store.write_batch(items, self.version) if items else _empty_result()
 
     def _report(self, result: BatchResult, articles: int) -> None:
         self.summary.add(result)
@@ -513,30 +524,95 @@ def ingest(
                        on_skip or (lambda _: None), on_batch, scan=scan,
                        relevant_only=relevant_only, batch_size=batch_size)
     raw_filter, text_filter = reading_filters(scan, relevant_only)
+    readers = _Readers(workers if extract is None else 1, fetch=fetch, fetcher=fetcher,
+                       max_bytes=max_bytes, prefilter=prefilter, relevant_only=relevant_only,
+                       batch_size=batch_size, raw_filter=raw_filter, text_filter=text_filter,
+                       fetch_timeout=fetch_timeout)
     try:
-        items = iter_sources(inputs, fetch=fetch, max_bytes=max_bytes, fetcher=fetcher,
-                             raw_filter=raw_filter, text_filter=text_filter,
-                             fetch_timeout=fetch_timeout)
-        for item in items:
-            if isinstance(item, SourceArticle):
+        for item in readers.items(inputs):
+            if isinstance(item, Prepared):  # an article a worker read and extracted
+                summary.read += 1
+                batcher.add(item)
+            elif isinstance(item, SourceArticle):
                 summary.read += 1
                 batcher.add(Prepared(item))
             else:
                 note_item(item, summary, on_skip, on_warning)
         batcher.finish()
     except BaseException:
+        readers.close(now=True)
         _close(batcher.extraction, now=True)
         raise
+    readers.close()
     _close(batcher.extraction)
     store.finish_run(run_id, summary.as_dict())
     return summary
+
+
+class _Readers:
+    """Where the inputs are read: here, or (web archives, when several workers may run)
+    part by part in worker processes that also prefilter and extract
+    (:mod:`floorcross.reading`). Without ``--workers`` an archive smaller than a part is read
+    here, since starting workers costs more than reading it."""
+
+    def __init__(self, workers: int | None, *, fetch: bool, fetcher: Fetcher | None,
+                 max_bytes: int, prefilter: bool, relevant_only: bool, batch_size: int,
+                 raw_filter: Callable[[bytes], bool] | None,
+                 text_filter: Callable[[str], bool] | None,
+                 fetch_timeout: float = DEFAULT_FETCH_TIMEOUT) -> None:
+        self.count = default_workers() if workers is None else workers
+        self.fetch_timeout = fetch_timeout
+        self.auto = workers is None
+        self.fetch, self.given, self.max_bytes = fetch, fetcher, max_bytes
+        self.prefilter, self.relevant_only, self.batch_size = prefilter, relevant_only, batch_size
+        self.raw_filter, self.text_filter = raw_filter, text_filter
+        self.pool: Any = None
+        self.fetcher: Fetcher | None = None
+
+    def items(self, inputs: Sequence[str]) -> Iterable[Any]:
+        if self.count <= 1:
+            return iter_sources(inputs, fetch=self.fetch, max_bytes=self.max_bytes,
+                                fetcher=self.given, raw_filter=self.raw_filter,
+                                text_filter=self.text_filter, fetch_timeout=self.fetch_timeout)
+        from floorcross.reading import PART_BYTES, ordered_items, splittable
+        from floorcross.sources import input_units
+
+        def split(unit: str) -> bool:
+            return splittable(unit) and (not self.auto or os.path.getsize(unit) > PART_BYTES)
+
+        return ordered_items(input_units(inputs), self._submit, self._other,
+                             ahead=2 * self.count, max_bytes=self.max_bytes,
+                             prefilter=self.prefilter, relevant_only=self.relevant_only,
+                             batch_size=self.batch_size, split=split)
+
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.pool is None:
+            from floorcross.reading import ReadPool
+
+            self.pool = ReadPool(self.count)
+        return self.pool.submit(fn, *args)
+
+    def _other(self, unit: str) -> Iterable[Any]:
+        if self.fetch and self.given is None and self.fetcher is None:
+            self.fetcher = Fetcher(max_bytes=self.max_bytes, deadline=self.fetch_timeout)  # one for the run
+        return iter_sources([unit], fetch=self.fetch, max_bytes=self.max_bytes,
+                            fetcher=self.given or self.fetcher, raw_filter=self.raw_filter,
+                            text_filter=self.text_filter, fetch_timeout=self.fetch_timeout)
+
+    def close(self, *, now: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.close(now=now)
+            self.pool = None
+        if self.fetcher is not None:
+            self.fetcher.close()
+            self.fetcher = None
 
 
 def note_item(item: Any, summary: IngestSummary, on_skip: Callable[[Skipped], None] | None,
               on_warning: Callable[[Skipped], None] | None) -> None:
     """Count a problem, warning or passed-over page from the readers."""
     if isinstance(item, SourcePassedOver):
-        summary.pages_passed_over += 1
+        summary.pages_passed_over += item.count
     elif isinstance(item, SourceProblem):
         skip = Skipped(item.origin, item.reason)
         summary.skipped.append(skip)
@@ -551,11 +627,13 @@ def note_item(item: Any, summary: IngestSummary, on_skip: Callable[[Skipped], No
 
 def reading_filters(scan: Prefilter | None, relevant_only: bool
                     ) -> tuple[Callable[[bytes], bool] | None, Callable[[str], bool] | None]:
-    """The prefilter's tests for the readers (raw page bytes, JSON Lines texts): only under
-    ``relevant_only``, where what they reject is never stored."""
+    """The prefilter's tests for the readers (raw page bytes, :mod:`floorcross.bytescan`;
+    JSON Lines texts): only under ``relevant_only``, where what they reject is never stored."""
     if scan is None or not relevant_only:
         return None, None
-    return scan.raw_passes, scan.passes
+    from floorcross.bytescan import is_candidate_bytes
+
+    return is_candidate_bytes, scan.passes
 
 
 def scan_for(enabled: bool) -> Prefilter | None:

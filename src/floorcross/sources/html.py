@@ -1,9 +1,11 @@
-"""HTML pages: main text and metadata through trafilatura, plus a plain HTML-to-text helper."""
+"""HTML pages: main text and metadata through trafilatura (or Resiliparse, at archive scale),
+plus a plain HTML-to-text helper."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -125,6 +127,133 @@ def too_many_tags(html: str | bytes, limit: int = MAX_HTML_TAGS) -> str | None:
         return None
     return (f"HTML has {tags:,} tags (more than {limit:,}): not parsed, as it would take too "
             "long and too much memory")
+
+
+# Where pages give their publication date, title, name and canonical URL (meta tags first,
+# as trafilatura reads them with the extensive date search off).
+_DATE_META = ("article:published_time", "og:article:published_time", "article.published",
+              "datepublished", "date", "pubdate", "publishdate", "publish-date", "publish_date",
+              "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date", "sailthru.date",
+              "parsely-pub-date", "og:published_time", "published_time", "cxenseparse:recs:publishtime")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]([01]?\d)[/-]([0-3]?\d)(?:/|$|[-_])")
+_TITLE_SPLIT = re.compile(r"\s+[|–—·•-]\s+")
+
+
+def _metas(tree: Any) -> dict[str, str]:
+    """The page's ``<meta>`` contents by property, name or itemprop (lower case; the first
+    of each)."""
+    found: dict[str, str] = {}
+    for node in tree.document.query_selector_all("meta[content]"):
+        key = (node.getattr("property") or node.getattr("name") or node.getattr("itemprop")
+               or "").strip().lower()
+        content = (node.getattr("content") or "").strip()
+        if key and content:
+            found.setdefault(key, content)
+    return found
+
+
+def _meta(metas: dict[str, str], names: Sequence[str]) -> str | None:
+    return next((metas[n] for n in names if n in metas), None)
+
+
+def _json_ld(tree: Any, key: str) -> str | None:
+    for node in tree.document.query_selector_all('script[type="application/ld+json"]'):
+        match = re.search(rf'"{key}"\s*:\s*"([^"]+)"', node.text or "")
+        if match:
+            return match.group(1)
+    return None
+
+
+def _page_date(tree: Any, metas: dict[str, str], url: str | None) -> str | None:
+    found = iso_date(_meta(metas, _DATE_META) or _json_ld(tree, "datePublished"))
+    if found is None:
+        for node in tree.document.query_selector_all("time[datetime]"):
+            if (node.getattr("pubdate") is not None
+                    or "publish" in (node.getattr("class") or "").lower()):
+                found = iso_date(node.getattr("datetime"))
+                break
+    if found is None and url and (match := _URL_DATE.search(url)):
+        try:
+            found = date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            found = None
+    return found
+
+
+def _page_title(tree: Any, metas: dict[str, str], sitename: str | None) -> str | None:
+    title = _meta(metas, ("og:title", "twitter:title", "dc.title"))
+    if not title:
+        node = tree.document.query_selector("title")
+        parts = _TITLE_SPLIT.split((node.text if node is not None else "").strip())
+        parts = [p for p in parts if p and p != sitename]
+        title = max(parts, key=len) if parts else None
+    if not title:
+        node = tree.document.query_selector("h1")
+        title = node.text if node is not None else None
+    return " ".join(title.split()) if title else None
+
+
+def _main_text_fast(tree: Any) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+
+    text = extract_plain_text(tree, preserve_formatting=True, main_content=True,
+                              list_bullets=False, alt_texts=False, links=False,
+                              form_fields=False, noscript=False, comments=False,
+                              post_meta=False)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def fast_extractor_available() -> bool:
+    """True when Resiliparse is installed (the ``fast`` extra)."""
+    try:
+        import resiliparse.extract.html2text  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def article_from_html_fast(
+    html: bytes, url: str | None, origin: str, *, doc: str | None = None
+) -> SourceArticle | SourceProblem:
+    """:func:`article_from_html` with Resiliparse's main-content text: some 30 times faster,
+    for web archives. The metadata comes from the page's meta tags, JSON-LD and URL (no date
+    is guessed from the prose). A page where it finds less than ``MIN_CONFIDENT_CHARS`` of
+    text goes to trafilatura, as does every page when Resiliparse is not installed.
+    """
+    if not fast_extractor_available():
+        return article_from_html(html, url, origin, doc=doc)
+    from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+    from resiliparse.parse.html import HTMLTree
+
+    try:
+        try:
+            markup = html.decode("utf-8")
+        except UnicodeDecodeError:
+            markup = bytes_to_str(html, detect_encoding(html))
+        tree = HTMLTree.parse(markup)
+        text = _main_text_fast(tree) if tree.document is not None else ""
+    except Exception:  # noqa: BLE001 - let trafilatura say what is wrong with it
+        text = ""
+    if len(text) < MIN_CONFIDENT_CHARS:
+        return article_from_html(html, url, origin, doc=doc)
+    metas = _metas(tree)
+    sitename = _meta(metas, ("og:site_name", "application-name"))
+    title = _page_title(tree, metas, sitename)
+    canonical = tree.document.query_selector('link[rel="canonical"]')
+    page_url = ((canonical.getattr("href") if canonical is not None else None)
+                or _meta(metas, ("og:url",)) or url)
+    if page_url and not page_url.startswith(("http:", "https:")):
+        page_url = url
+    return SourceArticle(
+        doc=doc or url_slug(page_url or origin),
+        text=with_title(title, text),
+        published=_page_date(tree, metas, page_url or url),
+        title=title,
+        url=page_url,
+        outlet=(sitename or "").strip() or host_of(page_url),
+        origin=origin,
+    )
 
 
 def read_html_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,

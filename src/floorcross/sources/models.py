@@ -114,6 +114,7 @@ class SourcePassedOver(BaseModel):
 
     origin: str
     url: str | None = None
+    count: int = 1  # pages it stands for (a worker sends one for a run of rejected pages)
 
 
 SourceItem = SourceArticle | SourceProblem | SourceWarning | SourcePassedOver

@@ -21,7 +21,7 @@ from floorcross.sources.common import (
     too_large,
     url_slug,
 )
-from floorcross.sources.html import article_from_html
+from floorcross.sources.html import article_from_html_fast
 from floorcross.sources.http_body import parse_http_response
 from floorcross.sources.models import RawFilter, SourceItem, SourcePassedOver, SourceProblem
 
@@ -101,37 +101,125 @@ def read_warc(
     bytes before HTML parsing (the costly part of reading an archive); a page it rejects
     yields a :class:`SourcePassedOver` instead of an article.
     """
-    origin = str(path)
-    try:
-        fh = open_regular(path)
-        if os.fstat(fh.fileno()).st_size == 0:
-            fh.close()
-            yield SourceProblem(origin=origin, reason="empty file")
-            return
-    except OSError as exc:
-        yield SourceProblem(origin=origin, reason=os_error_reason(exc))
+    problem = _open_problem(path)
+    if problem is not None:
+        yield problem
         return
-    with fh:
+    part = WarcPart()
+    yield from _read_records(path, 0, None, max_bytes, backend, raw_filter, part)
+    problem = finish_warc(path, part)
+    if problem is not None:
+        yield problem
+
+
+def _open_problem(path: Path) -> SourceProblem | None:
+    try:
+        fh = open_regular(path)  # a FIFO, socket or device is no archive (and would block)
+        size = os.fstat(fh.fileno()).st_size
+        fh.close()
+        if size == 0:
+            return SourceProblem(origin=str(path), reason="empty file")
+    except OSError as exc:
+        return SourceProblem(origin=str(path), reason=os_error_reason(exc))
+    return None
+
+
+@dataclass
+class WarcPart:
+    """What reading (part of) an archive found: the records read completely, the offset of
+    the last, and why reading stopped early (None: it did not)."""
+
+    count: int = 0
+    last_offset: int | None = None
+    detail: str | None = None
+
+    def add(self, other: WarcPart) -> None:
+        self.count += other.count
+        if other.last_offset is not None:
+            self.last_offset = other.last_offset
+        self.detail = other.detail
+
+
+def _read_records(path: Path, start: int, end: int | None, max_bytes: int,
+                  backend: Backend | None, raw_filter: RawFilter | None,
+                  part: WarcPart) -> Iterator[SourceItem]:
+    """The items of the records that start at ``start`` or later and before ``end``."""
+    origin = str(path)
+    with path.open("rb") as fh:
+        fh.seek(start)
         records = _BACKENDS[backend or default_backend()](fh, max_bytes + _HEAD_ALLOWANCE)
-        count, last_offset, detail = 0, None, None
         while True:
             try:
                 record = next(records)
             except StopIteration:
                 break
             except Exception as exc:  # noqa: BLE001 - each backend fails in its own way
-                detail = f"{type(exc).__name__}: {exc}"
+                part.detail = f"{type(exc).__name__}: {exc}"
+                break
+            if end is not None and record.offset >= end:
                 break
             if not record.complete:
-                detail = f"record at offset {record.offset} is incomplete"
+                part.detail = f"record at offset {record.offset} is incomplete"
                 break
-            count, last_offset = count + 1, record.offset
+            part.count, part.last_offset = part.count + 1, record.offset
             item = _record_item(record, origin, max_bytes, raw_filter)
             if item is not None:
                 yield item
-    problem = _archive_problem(path, count, last_offset, detail)
-    if problem is not None:
-        yield problem
+
+
+def finish_warc(path: Path, part: WarcPart) -> SourceProblem | None:
+    """The problem with an archive read to the end (or to where reading stopped), if any."""
+    return _archive_problem(path, part.count, part.last_offset, part.detail)
+
+
+def warc_parts(path: Path, part_bytes: int) -> list[tuple[int, int]]:
+    """Byte ranges of ``path`` that can be read apart (:func:`read_warc_part`): a compressed
+    archive (a gzip member per record, as crawlers write them) is cut every ``part_bytes``;
+    an uncompressed one is one part. Reading the parts in order gives what :func:`read_warc`
+    gives."""
+    size = path.stat().st_size
+    if not _is_gzip(path) or size <= part_bytes:
+        return [(0, size)]
+    cuts = list(range(0, size, part_bytes))
+    return [(start, min(start + part_bytes, size)) for start in cuts]
+
+
+def read_warc_part(
+    path: Path, start: int, end: int, *, max_bytes: int = DEFAULT_MAX_BYTES,
+    backend: Backend | None = None, raw_filter: RawFilter | None = None,
+) -> tuple[list[SourceItem], WarcPart]:
+    """The items of the records that start in ``[start, end)`` of a compressed archive, and
+    what reading found (the archive's problem, if any, is :func:`finish_warc`'s to say once
+    every part is read).
+
+    A part after the first begins at the first gzip member at or after ``start`` that holds
+    a WARC record; a record that starts in the part is read to its end, wherever that is.
+    """
+    part = WarcPart()
+    begin = start if start == 0 else _next_member(path, start, end)
+    if begin is None:
+        return [], part
+    items = list(_read_records(path, begin, end, max_bytes, backend, raw_filter, part))
+    return items, part
+
+
+def _next_member(path: Path, start: int, end: int) -> int | None:
+    """The offset of the first gzip member in ``[start, end)`` that opens a WARC record."""
+    with path.open("rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start + 2)
+        at = data.find(b"\x1f\x8b\x08")
+        while 0 <= at < end - start:
+            fh.seek(start + at)
+            head = fh.read(_CHUNK)
+            try:
+                opened = zlib.decompressobj(31).decompress(head, 16)
+            except zlib.error:
+                opened = b""
+            if opened.lstrip(b"\r\n").startswith(b"WARC/"):
+                return start + at
+            at = data.find(b"\x1f\x8b\x08", at + 1)
+    return None
 
 
 def _record_item(record: RawRecord, origin: str, max_bytes: int,
@@ -152,7 +240,7 @@ def _record_item(record: RawRecord, origin: str, max_bytes: int,
         return SourceProblem(origin=where, reason=body)
     if raw_filter is not None and not raw_filter(body):
         return SourcePassedOver(origin=where, url=uri)
-    return article_from_html(body, url=uri, origin=where, doc=url_slug(uri))
+    return article_from_html_fast(body, url=uri, origin=where, doc=url_slug(uri))
 
 
 def _archive_problem(
