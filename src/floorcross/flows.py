@@ -56,12 +56,16 @@ class PartyBalance:
 
 def flow_ends(change: ChangeView) -> tuple[str, str]:
     """Where a change takes its person from, and to."""
-    source, target = change.from_party or UNKNOWN, change.to_party or UNKNOWN
-    if change.kind == "suspension" and change.to_party is None:
+    return _ends(change.kind, change.from_party, change.to_party)
+
+
+def _ends(kind: str, from_party: str | None, to_party: str | None) -> tuple[str, str]:
+    source, target = from_party or UNKNOWN, to_party or UNKNOWN
+    if kind == "suspension" and to_party is None:
         target = SUSPENDED
-    elif change.kind == "expulsion" and change.to_party is None:
+    elif kind == "expulsion" and to_party is None:
         target = EXPELLED
-    elif change.kind == "readmission" and change.from_party is None:
+    elif kind == "readmission" and from_party is None:
         source = SUSPENDED
     return source, target
 
@@ -100,6 +104,28 @@ def party_flows(changes: Iterable[ChangeView], region: str | None = None,
         counts[ends] += 1
         ids.setdefault(ends, []).append(change.id)
     return [Flow(s, t, n, tuple(ids[(s, t)]))
+            for (s, t), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def flows_from_groups(groups: Iterable[tuple[str, str | None, str | None, str | None,
+                                             list[int]]],
+                      region: str | None = None, gaz: Gazetteer | None = None) -> list[Flow]:
+    """:func:`party_flows` from changes already grouped (by the database: see
+    ``store.queries.flow_groups``) as (kind, party left, party joined, council GSS, ids)."""
+    gaz = gaz or gazetteer()
+    wanted = region.strip().lower() if region else None
+    counts: Counter[tuple[str, str]] = Counter()
+    ids: dict[tuple[str, str], list[int]] = {}
+    for kind, old, new, gss, found in groups:
+        if wanted:
+            council = gaz.council_by_gss(gss or "")
+            where = (council.region, council.nation) if council else ()
+            if not any(v and v.lower() == wanted for v in where):
+                continue
+        ends = _ends(kind, old, new)
+        counts[ends] += len(found)
+        ids.setdefault(ends, []).extend(found)
+    return [Flow(s, t, n, tuple(sorted(ids[(s, t)])))
             for (s, t), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 

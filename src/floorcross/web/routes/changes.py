@@ -104,7 +104,7 @@ def article_page(request: Request, store: StoreDep, article_id: int,
 def atom_feed(request: Request, store: StoreDep, filters: FiltersDep) -> Response:
     """The latest changes found (newest first, at most 50), for a feed reader; the filters of
     `/api/changes` narrow it (`?council=luton` follows one council)."""
-    found = matching_changes(store, filters, "found")[:ATOM_ENTRIES]
+    found = matching_changes(store, filters, "found", limit=ATOM_ENTRIES)
     query = urlencode(filters.query())
     suffix = f"?{query}" if query else ""
     title = "floorcross: changes of party"

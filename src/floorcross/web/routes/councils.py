@@ -12,6 +12,7 @@ from floorcross.flows import regions
 from floorcross.store import Store
 from floorcross.web.changelist import FLAGS
 from floorcross.web.councils import (
+    all_conflicts,
     composition_rows,
     council_directory,
     council_page,
@@ -131,7 +132,8 @@ def api_council_history(store: StoreDep, ref: str, since: SinceQ = None, until: 
 def api_conflicts(store: StoreDep, council: CouncilQ = None, fmt: FormatQ = None) -> Response:
     """Where a seat count an article reported differs from the ledger's count on that date."""
     gss = find_council(council).gss if clean(council) else None
-    rows = [c.as_dict() for c in ledger_for(store).conflicts(gss)]
+    found = ledger_for(store).conflicts(gss) if gss else all_conflicts(store)
+    rows = [c.as_dict() for c in found]
     if fmt_of(fmt) == "csv":
         return table_response(None, rows, "csv", "conflicts", CONFLICT_COLUMNS)
     return table_response({"total": len(rows), "items": rows}, [], "json", "conflicts")
