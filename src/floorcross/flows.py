@@ -107,21 +107,20 @@ def party_flows(changes: Iterable[ChangeView], region: str | None = None,
             for (s, t), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def flows_from_groups(groups: Iterable[tuple[str, str | None, str | None, str | None,
-                                             list[int]]],
-                      region: str | None = None, gaz: Gazetteer | None = None) -> list[Flow]:
-    """:func:`party_flows` from changes already grouped (by the database: see
-    ``store.queries.flow_groups``) as (kind, party left, party joined, council GSS, ids)."""
-    gaz = gaz or gazetteer()
-    wanted = region.strip().lower() if region else None
+def region_councils(region: str, gaz: Gazetteer | None = None) -> list[str]:
+    """The GSS codes of the councils in ``region`` (a region or a nation), former ones too."""
+    wanted = region.strip().lower()
+    return [c.gss for c in (gaz or gazetteer()).councils
+            if c.gss and wanted in {(c.region or "").lower(), (c.nation or "").lower()}]
+
+
+def flows_from_groups(groups: Iterable[tuple[str, str | None, str | None, list[int]]]
+                      ) -> list[Flow]:
+    """:func:`party_flows` from changes already grouped by the database (see
+    ``store.queries.flow_groups``) as (kind, party left, party joined, change ids)."""
     counts: Counter[tuple[str, str]] = Counter()
     ids: dict[tuple[str, str], list[int]] = {}
-    for kind, old, new, gss, found in groups:
-        if wanted:
-            council = gaz.council_by_gss(gss or "")
-            where = (council.region, council.nation) if council else ()
-            if not any(v and v.lower() == wanted for v in where):
-                continue
+    for kind, old, new, found in groups:
         ends = _ends(kind, old, new)
         counts[ends] += len(found)
         ids.setdefault(ends, []).extend(found)

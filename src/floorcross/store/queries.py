@@ -284,30 +284,36 @@ def change_counts(session: Session, column: str) -> dict[str, int]:
                                .where(live, Change.council_gss.is_not(None))
                                .group_by(Change.council_gss))
         return {k: int(n) for k, n in rows}
-    left = select(Change.id.label("cid"), Change.from_party.label("party")).where(live)
-    joined = select(Change.id.label("cid"), Change.to_party.label("party")).where(live)
-    both = union(left, joined).subquery()
-    rows = session.execute(select(both.c.party, func.count()).where(both.c.party.is_not(None))
-                           .group_by(both.c.party))
-    return {k: int(n) for k, n in rows}
+    counts: dict[str, int] = {}
+    for column_ in (Change.from_party, Change.to_party):
+        for k, n in session.execute(select(column_, func.count(Change.id))
+                                    .where(live, column_.is_not(None)).group_by(column_)):
+            counts[k] = counts.get(k, 0) + int(n)
+    for k, n in session.execute(select(Change.from_party, func.count(Change.id))
+                                .where(live, Change.from_party == Change.to_party)
+                                .group_by(Change.from_party)):
+        counts[k] -= int(n)  # left and joined the same party: counted once
+    return counts
 
 
 def flow_groups(session: Session, *, since: str | None = None, until: str | None = None,
-                council: str | None = None) -> list[tuple[str, str | None, str | None,
-                                                          str | None, list[int]]]:
-    """Changes not rejected grouped by (kind, party left, party joined, council GSS), each
-    with its change ids in id order: what ``floorcross.flows`` counts, grouped in SQL."""
+                council: str | None = None, council_gss: Iterable[str] | None = None
+                ) -> list[tuple[str, str | None, str | None, list[int]]]:
+    """Changes not rejected grouped by (kind, party left, party joined), each with its change
+    ids in id order: what ``floorcross.flows`` counts, grouped in SQL. ``council_gss`` keeps
+    the changes on those councils only (a region's)."""
     where = change_conditions(session, since=since, until=until, council=council)
+    if council_gss is not None:
+        where.append(Change.council_gss.in_(sorted(set(council_gss))))
     if session.get_bind().dialect.name == "postgresql":
         ids = func.string_agg(cast(Change.id, String), literal_column("','"))
     else:
         ids = func.group_concat(Change.id)
     rows = session.execute(
-        select(Change.kind, Change.from_party, Change.to_party, Change.council_gss, ids)
+        select(Change.kind, Change.from_party, Change.to_party, ids)
         .where(*where)
-        .group_by(Change.kind, Change.from_party, Change.to_party, Change.council_gss))
-    return [(k, f, t, g, sorted(int(i) for i in str(found).split(",")))
-            for k, f, t, g, found in rows]
+        .group_by(Change.kind, Change.from_party, Change.to_party))
+    return [(k, f, t, sorted(int(i) for i in str(found).split(","))) for k, f, t, found in rows]
 
 
 def data_version(session: Session) -> tuple[Any, ...]:
@@ -436,6 +442,24 @@ def people_on(session: Session, council: str, ids: list[int]) -> set[int]:
 # ------------------------------------------------------------------------------ sources
 
 
+def outlet_of(outlet: str | None, url: str | None) -> str | None:
+    """Who published an article: the outlet (site name) the source gave, else the URL's host
+    without ``www.`` (``www.northgate-gazette.example`` -> ``northgate-gazette.example``)."""
+    if outlet and outlet.strip():
+        return outlet.strip()
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
 def sources_for(session: Session, change_ids: list[int]) -> dict[int, list[SourceView]]:
     """The reports of each change, earliest article first."""
     out: dict[int, list[SourceView]] = {i: [] for i in change_ids}
@@ -448,7 +472,8 @@ def sources_for(session: Session, change_ids: list[int]) -> dict[int, list[Sourc
     )
     for s, key, a in rows:
         out[s.change_id].append(SourceView(
-            s.id, s.change_id, key, a.id, a.content_hash, a.published, a.outlet, a.title, a.url,
+            s.id, s.change_id, key, a.id, a.content_hash, a.published, outlet_of(a.outlet, a.url),
+            a.title, a.url,
             s.status, s.person_name, s.date, s.evidence_text, list(s.quotes or []),
         ))
     return out

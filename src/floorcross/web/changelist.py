@@ -65,6 +65,8 @@ class ChangeRow:
         data["evidence"] = first.evidence_text if first else None
         data["article_id"] = first.article_id if first else None
         data["article_title"] = first.title if first else None
+        data["article_outlet"] = first.outlet if first else None
+        data["article_published"] = first.published if first else None
         data["article_url"] = first.url if first else None
         return data
 

@@ -16,7 +16,7 @@ from floorcross.normalise.parties import canonical_party, is_canonical
 from floorcross.store import PersonView, Store
 from floorcross.store.db import read_session
 from floorcross.store.queries import change_counts
-from floorcross.web.councils import council_ref, council_slug
+from floorcross.web.councils import cached, council_ref, council_slug
 
 MIN_QUERY = 2
 
@@ -64,12 +64,16 @@ def search(store: Store, query: str, limit: int = 20) -> SearchResults:
     text = query.strip()
     if len(text) < MIN_QUERY:
         return SearchResults(text, [], [], [])
-    with read_session(store.engine) as session:  # counted in SQL (GROUP BY)
-        by_council = change_counts(session, "council_gss")
-        by_party = change_counts(session, "party")
+    by_council, by_party = cached(store, "search_counts", lambda: _counts(store))
     people = store.find_people(text)[:limit]
     return SearchResults(text, people, _councils(text, by_council, limit),
                          _parties(text, by_party, limit))
+
+
+def _counts(store: Store) -> tuple[dict[str, int], dict[str, int]]:
+    """Changes per council and per party, counted in SQL (GROUP BY)."""
+    with read_session(store.engine) as session:
+        return change_counts(session, "council_gss"), change_counts(session, "party")
 
 
 def _councils(text: str, counts: dict[str, int], limit: int) -> list[tuple[Council, int]]:

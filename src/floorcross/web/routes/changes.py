@@ -42,7 +42,7 @@ ATOM_ENTRIES = 50
 CHANGE_COLUMNS = ("id", "key", "date", "person", "person_id", "kind", "from_party", "to_party",
                   "council", "council_gss", "ward", "office", "role", "reported", "review",
                   "corrected", "sources", "flags", "low_confidence", "evidence", "article_title",
-                  "article_url")
+                  "article_outlet", "article_published", "article_url")
 
 
 def page_data(result: ChangePage, path: str, params: dict[str, Any]) -> dict[str, Any]:

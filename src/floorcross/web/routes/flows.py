@@ -9,7 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from floorcross.flows import Flow, PartyBalance, balances, flows_from_groups, regions, sankey
+from floorcross.flows import (
+    Flow,
+    PartyBalance,
+    balances,
+    flows_from_groups,
+    region_councils,
+    regions,
+    sankey,
+)
 from floorcross.store import Store
 from floorcross.store.db import read_session
 from floorcross.store.queries import flow_groups
@@ -56,8 +64,9 @@ FlowDep = Annotated[FlowQuery, Depends(flow_query)]
 def compute(store: Store, query: FlowQuery) -> tuple[list[Flow], list[PartyBalance]]:
     with read_session(store.engine) as session:
         groups = flow_groups(session, since=query.since, until=query.until,
-                             council=query.council)
-    flows = flows_from_groups(groups, query.region)
+                             council=query.council,
+                             council_gss=region_councils(query.region) if query.region else None)
+    flows = flows_from_groups(groups)
     return flows, balances(flows)
 
 
