@@ -376,6 +376,15 @@ def find_people(session: Session, query: str) -> list[PersonView]:
     by_key = session.execute(select(Person).where(Person.key == text)).scalar_one_or_none()
     if by_key is not None:
         return people_views(session, [by_key])
+    ranked = ranked_people(session, text)
+    people = {p.id: p for p in session.execute(
+        select(Person).where(Person.id.in_(ranked))).scalars()}
+    return people_views(session, [people[i] for i in ranked if i in people])
+
+
+def ranked_people(session: Session, text: str) -> list[int]:
+    """The ids of the people whose aliases match the name ``text``, best match first (at
+    most :data:`MAX_FOUND`); see :func:`find_people`."""
     wanted = fold(strip_titles(text))
     scores: dict[int, int] = {}
     for pid, name in session.execute(select(PersonName.person_id, PersonName.name)
@@ -385,10 +394,7 @@ def find_people(session: Session, query: str) -> list[PersonView]:
             score = 1
         if score > scores.get(pid, 0):
             scores[pid] = score
-    ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:MAX_FOUND]
-    people = {p.id: p for p in session.execute(
-        select(Person).where(Person.id.in_(ranked))).scalars()}
-    return people_views(session, [people[i] for i in ranked if i in people])
+    return sorted(scores, key=lambda pid: (-scores[pid], pid))[:MAX_FOUND]
 
 
 MAX_FOUND = 1000
@@ -431,6 +437,13 @@ def count_people(session: Session, council: str | None = None) -> int:
     """How many people :func:`list_people` lists."""
     query = _people_query(council).subquery()
     return int(session.execute(select(func.count()).select_from(query)).scalar_one())
+
+
+def people_by_ids(session: Session, ids: list[int]) -> list[PersonView]:
+    """PersonViews for these ids, in the same order."""
+    people = {p.id: p for p in session.execute(select(Person).where(Person.id.in_(ids))
+                                                ).scalars()}
+    return people_views(session, [people[i] for i in ids if i in people])
 
 
 def people_on(session: Session, council: str, ids: list[int]) -> set[int]:

@@ -8,8 +8,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from floorcross.store import PersonView, Store, Timeline
+from floorcross.store import queries
 from floorcross.store.db import read_session
-from floorcross.store.queries import count_people, list_people, people_on
+from floorcross.store.queries import (
+    count_people,
+    list_people,
+    people_by_ids,
+    people_on,
+    ranked_people,
+)
 from floorcross.web.changelist import FLAGS, ChangeRow, rows_for
 from floorcross.web.deps import get_store, render, with_query
 from floorcross.web.params import clean, page_and_limit
@@ -31,12 +38,16 @@ def people_list(store: Store, council: str | None, name: str | None, page: int =
     council, name = clean(council), clean(name)
     offset = (page - 1) * (limit or 0)
     if name:
-        found = store.find_people(name)
-        if council:
-            with read_session(store.engine) as session:
-                wanted = people_on(session, council, [p.id for p in found])
-            found = [p for p in found if p.id in wanted]
-        return (found[offset:offset + limit] if limit else found), len(found)
+        with read_session(store.engine) as session:
+            if name.isdigit() or "/" in name:  # an id or a key
+                ranked = [p.id for p in queries.find_people(session, name)]
+            else:
+                ranked = ranked_people(session, name)
+            if council:
+                wanted = people_on(session, council, ranked)
+                ranked = [i for i in ranked if i in wanted]
+            chosen = ranked[offset:offset + limit] if limit else ranked
+            return people_by_ids(session, chosen), len(ranked)
     with read_session(store.engine) as session:
         items = list_people(session, council, offset=offset, limit=limit)
         return items, count_people(session, council)
