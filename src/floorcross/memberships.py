@@ -14,7 +14,9 @@ Two formats:
   (parties, councils with their GSS code as an identifier, and each council's party groups,
   the group's ``parent_id`` its council), ``memberships`` (a person in a party group, or in a
   party when no council is known, ``on_behalf_of_id`` the party, ``start_date``/``end_date``
-  at the precision the news gave, ``end_reason`` saying which change ended it, ``sources``).
+  at the precision the news gave, ``start_reason``/``end_reason`` (our extension: the kind
+  of change that started or ended it: defection, suspension, expulsion, readmission),
+  ``sources``: every article reporting those changes).
 * **Wikidata** (:func:`wikidata_rows`): one row per membership shaped for QuickStatements'
   CSV (``qid``, ``P102`` member of political party, qualifiers ``P580`` start time, ``P582``
   end time, ``P1534`` end cause, reference ``S854`` URL), with readable columns beside them.
@@ -66,6 +68,7 @@ class Membership:
     start: str | None = None
     end: str | None = None
     end_reason: str | None = None
+    start_reason: str | None = None
     start_change: str | None = None
     end_change: str | None = None
     sources: list[SourceView] = field(default_factory=list)
@@ -89,6 +92,7 @@ def memberships(timeline: Timeline) -> list[Membership]:
             current = None
         if change.to_party:
             current = Membership(key, change.to_party, council, gss, start=change.date,
+                                 start_reason=END_REASONS[change.kind],
                                  start_change=change.key, sources=list(entry.sources))
             out.append(current)
     return out
@@ -172,6 +176,8 @@ def popolo(store: Store) -> dict[str, Any]:
                 item["start_date"] = m.start
             if m.end:
                 item["end_date"] = m.end
+            if m.start_reason:
+                item["start_reason"] = m.start_reason
             if m.end_reason:
                 item["end_reason"] = m.end_reason
             item["sources"] = _sources(m.sources)
