@@ -63,13 +63,16 @@ def upgrade() -> None:
     session.flush()
 
 
+def _drop_column(table: str, column: str) -> None:
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch "move and copy"
+    # would break the views built on these tables.
+    op.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+
+
 def downgrade() -> None:
     for name, _ in INDEXES:
         op.drop_index(name, table_name="changes")
-    with op.batch_alter_table("corrections") as batch:
-        batch.drop_column("orphaned")
-    with op.batch_alter_table("person_names") as batch:
-        batch.drop_column("folded")
-    with op.batch_alter_table("changes") as batch:
-        for name, _, _ in CHANGE_COLUMNS:
-            batch.drop_column(name)
+    _drop_column("corrections", "orphaned")
+    _drop_column("person_names", "folded")
+    for name, _, _ in CHANGE_COLUMNS:
+        _drop_column("changes", name)
