@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
                 status = response.status_code
             first, rest = times[0], sorted(times[1:])
             p50 = statistics.median(rest)
-            p95 = rest[min(len(rest) - 1, int(round(0.95 * (len(rest) - 1))))]
+            p95 = rest[min(len(rest) - 1, round(0.95 * (len(rest) - 1)))]
             figures[label] = {"first": round(first, 1), "p50": round(p50, 1),
                               "p95": round(p95, 1), "status": status}
             print(f"{label:<24} {first:8.1f} {p50:8.1f} {p95:8.1f}  {status}  {target}",

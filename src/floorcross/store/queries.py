@@ -6,13 +6,12 @@ all get the same answers. Rejected changes are left out unless asked for.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from collections.abc import Iterable
-
-from sqlalchemy import String, cast, func, literal_column, or_, select, union
+from sqlalchemy import String, cast, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from floorcross.normalise.councils import gazetteer
@@ -470,7 +469,7 @@ def outlet_of(outlet: str | None, url: str | None) -> str | None:
         return None
     if not host:
         return None
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 def sources_for(session: Session, change_ids: list[int]) -> dict[int, list[SourceView]]:

@@ -1,15 +1,17 @@
 """Changes as the web app shows them: filtered, sorted, paged, with evidence and review flags.
 
 The feed, the council and person pages, the review queue, the Atom feeds and ``/api/changes``
-all call :func:`change_page` or :func:`change_detail`, which ask the store (``Store.changes``,
-``queries.sources_for``) and add what only the web needs: the sentence to quote, and flags
-saying why an editor should look twice at a change.
+all call :func:`change_page` or :func:`change_detail`. Filtering, sorting, counting and paging
+happen in SQL (``Store.change_slice``, on the derived columns of migration 0006_web_scale); this
+module adds what only the web needs for the rows of one page: the sentence to quote, and the
+flags saying why an editor should look twice at a change.
 
-Low confidence, defined: a change is *low confidence* when any of its facts was guessed or is
-missing: its council was inferred from the ward name alone, its new party is an "Independent"
-the extractor assumed because no article names one, it has no date, no council, or a party
-unknown, or no article reports it as news (only mentioned in passing). Having a single source is
-flagged too but is not low confidence by itself: most local stories are reported once.
+Low confidence, defined (in ``store.derived``, where the flags are worked out when a change is
+written): a change is *low confidence* when any of its facts was guessed or is missing: its
+council was inferred from the ward name alone, its new party is an "Independent" the extractor
+assumed because no article names one, it has no date, no council, or a party unknown, or no
+article reports it as news (only mentioned in passing). Having a single source is flagged too
+but is not low confidence by itself: most local stories are reported once.
 """
 
 from __future__ import annotations
@@ -19,9 +21,8 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from floorcross.store import ChangeView, SourceView, Store
-from floorcross.store import derived
-from floorcross.store import queries as store_queries  # noqa: F401 (ChangeSlice)
+from floorcross.store import ChangeView, SourceView, Store, derived
+from floorcross.store import queries as store_queries
 from floorcross.store.db import read_session
 from floorcross.store.derived import FLAGS, LOW_CONFIDENCE_FLAGS
 from floorcross.store.models import Change, ChangeSource, Correction

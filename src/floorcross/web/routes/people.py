@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from floorcross.store import PersonView, Store, Timeline
-from floorcross.store import queries
+from floorcross.store import PersonView, Store, Timeline, queries
 from floorcross.store.db import read_session
 from floorcross.store.queries import (
     count_people,
