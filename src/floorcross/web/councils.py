@@ -196,7 +196,9 @@ def council_page(store: Store, council: Council, on: str | None = None,
     rows = rows_for(store, matching_changes(store, ChangeFilters(council=council.gss), "date"))
     stated = store.compositions(council.gss)
     history = ledger.history(council.gss) if with_history else []
-    return CouncilPage(council, on, state, rows, stated, history, ledger.conflicts(council.gss))
+    # The state on a date lists the conflicts up to it; the page shows them all.
+    conflicts = state.conflicts if on is None else ledger.conflicts(council.gss)
+    return CouncilPage(council, on, state, rows, stated, history, conflicts)
 
 
 def history_rows(steps: list[LedgerStep]) -> list[dict[str, Any]]:
