@@ -68,3 +68,22 @@ def pytest_report_header(config: pytest.Config) -> str:
     if os.environ.get(PG_ENV):
         return f"database tests: SQLite and PostgreSQL ({PG_ENV} is set)"
     return f"database tests: SQLite only ({PG_HINT})"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database (``make demo``): the example articles ingested with the real
+    extractor, and the example baselines. Built once per test session; treat it as read-only."""
+    from typer.testing import CliRunner
+
+    from floorcross.cli import _register, app
+
+    _register()
+    root = Path(__file__).resolve().parent.parent / "examples"
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    runner = CliRunner()
+    for args in (["ingest", str(root / "articles"), "--no-fetch", "--db", str(path)],
+                 ["baseline", "import", str(root / "baselines.csv"), "--db", str(path)]):
+        result = runner.invoke(app, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    return path

@@ -573,7 +573,7 @@ def test_a_crash_shows_no_traceback(app: Any, client: TestClient,
     def broken(**_: Any) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(app.state.web.store, "changes", broken)
+    monkeypatch.setattr(app.state.web.store, "change_slice", broken)
     for url in ("/", "/api/changes"):
         response = client.get(url)
         assert response.status_code == 500

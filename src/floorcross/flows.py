@@ -60,13 +60,17 @@ def flow_ends(change: ChangeView) -> tuple[str, str]:
     Independent, a readmission with no party left comes from Independent, and one recorded
     "Labour -> Labour" from Independent too. A rule naming the person's earlier party
     (``@previous``) needs their history, which a flow does not follow: that end is Unknown."""
+    return _ends(change.kind, change.from_party, change.to_party)
+
+
+def _ends(kind: str, from_party: str | None, to_party: str | None) -> tuple[str, str]:
     from floorcross.ledger import ledger_rules
 
     rules = ledger_rules()
-    source = change.from_party or rules.from_unnamed.get(change.kind) or UNKNOWN
-    if change.kind == "readmission" and source == change.to_party:
+    source = from_party or rules.from_unnamed.get(kind) or UNKNOWN
+    if kind == "readmission" and source == to_party:
         source = rules.readmitted_from
-    target = change.to_party or rules.to_unnamed.get(change.kind) or UNKNOWN
+    target = to_party or rules.to_unnamed.get(kind) or UNKNOWN
     if target.startswith("@"):
         target = UNKNOWN
     return source, target
@@ -106,6 +110,27 @@ def party_flows(changes: Iterable[ChangeView], region: str | None = None,
         counts[ends] += 1
         ids.setdefault(ends, []).append(change.id)
     return [Flow(s, t, n, tuple(ids[(s, t)]))
+            for (s, t), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def region_councils(region: str, gaz: Gazetteer | None = None) -> list[str]:
+    """The GSS codes of the councils in ``region`` (a region or a nation), former ones too."""
+    wanted = region.strip().lower()
+    return [c.gss for c in (gaz or gazetteer()).councils
+            if c.gss and wanted in {(c.region or "").lower(), (c.nation or "").lower()}]
+
+
+def flows_from_groups(groups: Iterable[tuple[str, str | None, str | None, list[int]]]
+                      ) -> list[Flow]:
+    """:func:`party_flows` from changes already grouped by the database (see
+    ``store.queries.flow_groups``) as (kind, party left, party joined, change ids)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    ids: dict[tuple[str, str], list[int]] = {}
+    for kind, old, new, found in groups:
+        ends = _ends(kind, old, new)
+        counts[ends] += len(found)
+        ids.setdefault(ends, []).extend(found)
+    return [Flow(s, t, n, tuple(sorted(ids[(s, t)])))
             for (s, t), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 

@@ -34,6 +34,8 @@ class ListFormat(str, Enum):
 class ExportFormat(str, Enum):
     csv = "csv"
     jsonl = "jsonl"
+    popolo = "popolo"
+    wikidata_csv = "wikidata-csv"
 
 
 def say(message: str) -> None:

@@ -357,8 +357,12 @@ def people_list_command(
 
 EXPORT_HELP = (
     "Export changes, people or sources (one row per article reporting a change) as CSV or "
-    "JSON lines, for spreadsheets and other programs. Rejected changes are left out.\n\n"
-    "Example: floorcross export --format csv --what changes -o changes.csv"
+    "JSON lines, for spreadsheets and other programs; or the whole record as party "
+    "memberships: --format popolo (Popolo JSON: persons, organizations, memberships with "
+    "sources) or --format wikidata-csv (one row per membership shaped for QuickStatements). "
+    "Rejected changes are left out.\n\n"
+    "Example: floorcross export --format csv --what changes -o changes.csv\n\n"
+    "Example: floorcross export --format popolo -o floorcross-popolo.json"
 )
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "changes": (*_all_change_columns(), "urls"),
@@ -371,8 +375,8 @@ EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 @app.command("export", help=EXPORT_HELP)
 def export_command(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv or jsonl.")
-                   ] = ExportFormat.csv,
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="csv, jsonl, popolo or wikidata-csv.")] = ExportFormat.csv,
     what: Annotated[str, typer.Option(
         "--what", help="changes, people or sources.")] = "changes",
     output: Annotated[str | None, typer.Option(
@@ -385,6 +389,15 @@ def export_command(
         raise fail(f"--what must be one of {', '.join(EXPORT_COLUMNS)}, not {what!r}")
     store = open_db(db)
     with handled():
+        if fmt in (ExportFormat.popolo, ExportFormat.wikidata_csv):
+            text, what_written = _membership_export(store, fmt)
+            if output and output != "-":
+                write_file_atomic(Path(output), text)
+                say(f"wrote {what_written} to {output}")
+            else:
+                write_stdout(text)
+            store.close()
+            return
         rows = export_rows(store, what)
         if fmt is ExportFormat.csv:
             text = csv_text(rows, EXPORT_COLUMNS[what])
@@ -396,6 +409,19 @@ def export_command(
         else:
             write_stdout(text)
     store.close()
+
+
+def _membership_export(store: Store, fmt: ExportFormat) -> tuple[str, str]:
+    """(text, what it holds) for --format popolo or wikidata-csv."""
+    from floorcross.memberships import WIKIDATA_COLUMNS, popolo, wikidata_rows
+
+    if fmt is ExportFormat.popolo:
+        data = popolo(store)
+        counts = (f"{len(data['persons'])} persons, {len(data['organizations'])} "
+                  f"organizations and {len(data['memberships'])} memberships")
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n", counts
+    rows = wikidata_rows(store)
+    return csv_text(rows, WIKIDATA_COLUMNS), f"{len(rows)} memberships"
 
 
 def export_rows(store: Store, what: str) -> list[dict[str, Any]]:
@@ -410,6 +436,47 @@ def export_rows(store: Store, what: str) -> list[dict[str, Any]]:
         if s.url and s.url not in urls.setdefault(s.change_id, []):
             urls[s.change_id].append(s.url)
     return [{**c.as_dict(), "urls": urls.get(c.id, [])} for c in store.changes()]
+
+
+# ------------------------------------------------------------------------------ datasette
+
+DATASETTE_HELP = (
+    "Write Datasette's metadata.json beside a SQLite database: every table and column "
+    "described, the licence and source notes, and canned queries (changes this month, net "
+    "seats by party per council, people with more than one change).\n\n"
+    "Example: floorcross datasette-metadata --db floorcross.db && "
+    "datasette floorcross.db --metadata metadata.json"
+)
+
+
+@app.command("datasette-metadata", help=DATASETTE_HELP)
+def datasette_metadata_command(
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Where to write (default: metadata.json beside the database).")] = None,
+    licence: Annotated[str | None, typer.Option(help="Licence of the data.")] = None,
+    licence_url: Annotated[str | None, typer.Option(help="Link to the licence.")] = None,
+    source: Annotated[str | None, typer.Option(help="Where the data come from.")] = None,
+    source_url: Annotated[str | None, typer.Option(help="Link to the source.")] = None,
+    db: DbOption = None,
+) -> None:
+    """``floorcross datasette-metadata``: see :data:`DATASETTE_HELP`."""
+    from sqlalchemy.engine import make_url
+
+    from floorcross.datasette_metadata import write_metadata
+    from floorcross.store.db import database_url
+
+    with handled():
+        url = make_url(database_url(db))
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            raise fail("Datasette serves SQLite files: give --db FILE.db")
+        path = Path(url.database)
+        if not path.is_file():
+            raise fail(f"{path}: no such database file")
+        options = {k: v for k, v in {"licence": licence, "licence_url": licence_url,
+                                     "source": source, "source_url": source_url}.items() if v}
+        written = write_metadata(path, output, **options)
+        say(f"wrote {written}: serve it with datasette {path} --metadata {written}")
 
 
 import floorcross.cli.review  # noqa: F401 - registers the correction commands

@@ -131,7 +131,9 @@ class Store:
     def _resync(self, session: Session, resolver: Resolver) -> SyncCounts:
         resolution = resolver.snapshot()
         self._orphans = apply_corrections(resolution, self._specs(session), self.gaz)
-        return sync(session, resolution)
+        counts = sync(session, resolution)
+        _mark_orphans(session, self._orphans)
+        return counts
 
     def rebuild(self) -> SyncCounts:
         """Resolve people and changes again from every stored extraction, then corrections."""
@@ -267,18 +269,36 @@ class Store:
             value={"names": names, "articles": hashes},
         )
 
-    def corrections(self) -> list[CorrectionView]:
-        """Every correction made, oldest first, with whether it still finds its target."""
+    def corrections(self, *, newest_first: bool = False, offset: int = 0,
+                    limit: int | None = None) -> list[CorrectionView]:
+        """Corrections made, oldest first (or newest first), with whether each still finds its
+        target; ``offset`` and ``limit`` page through them in SQL.
+
+        Whether a correction is orphaned is kept in ``corrections.orphaned`` by every
+        resolution; for rows made before that column existed it is worked out here (a private
+        re-resolution: reading never writes)."""
         with read_session(self.engine) as session:
-            rows = list(session.execute(select(Correction).order_by(Correction.id)).scalars())
-            resolver = Resolver(self.gaz)  # a private fold: reading never writes
-            resolver.add(iter_mentions(session, self.gaz))
-            orphans = set(apply_corrections(resolver.snapshot(), self._specs(session), self.gaz))
+            order = Correction.id.desc() if newest_first else Correction.id
+            query = select(Correction).order_by(order).offset(offset)
+            if limit is not None:
+                query = query.limit(limit)
+            rows = list(session.execute(query).scalars())
+            orphans = {c.id for c in rows if c.orphaned}
+            if any(c.orphaned is None for c in rows):
+                resolver = Resolver(self.gaz)
+                resolver.add(iter_mentions(session, self.gaz))
+                orphans = set(apply_corrections(resolver.snapshot(), self._specs(session),
+                                                self.gaz))
         return [
             CorrectionView(c.id, c.action, c.target_key, c.other_key, c.field, c.value, c.author,
                            c.note, c.created_at, c.id in orphans)
             for c in rows
         ]
+
+    def count_corrections(self) -> int:
+        """How many corrections there are."""
+        with read_session(self.engine) as session:
+            return int(session.execute(select(func.count(Correction.id))).scalar_one())
 
     def _change_correction(self, action: str, change: int | str, author: str,
                            note: str | None, field: str | None = None,
@@ -356,6 +376,12 @@ class Store:
         with read_session(self.engine) as session:
             return queries.list_changes(session, **filters)
 
+    def change_slice(self, **options: Any) -> queries.ChangeSlice:
+        """One page of changes, filtered, sorted, counted and paged in SQL (see
+        :func:`floorcross.store.queries.change_page` for the options)."""
+        with read_session(self.engine) as session:
+            return queries.change_page(session, **options)
+
     def change(self, ref: int | str) -> queries.ChangeView:
         """One change by id or key (rejected ones included)."""
         with read_session(self.engine) as session:
@@ -424,6 +450,26 @@ class Store:
                     select(func.count()).select_from(sql_table(name))).scalar_one())
                 for name in CORE_TABLES
             }
+
+
+def _mark_orphans(session: Session, orphans: Sequence[int]) -> None:
+    """Keep ``corrections.orphaned`` equal to what the last resolution found."""
+    from sqlalchemy import or_, update
+
+    wanted = sorted(set(orphans))
+    for i in range(0, max(len(wanted), 1), 500):
+        part = wanted[i:i + 500]
+        if part:
+            session.execute(update(Correction).where(Correction.id.in_(part),
+                                                     or_(Correction.orphaned.is_(None),
+                                                         Correction.orphaned != 1))
+                            .values(orphaned=1))
+    stale = select(Correction.id).where(or_(Correction.orphaned.is_(None),
+                                            Correction.orphaned != 0))
+    ids = [i for i in session.execute(stale).scalars() if i not in set(wanted)]
+    for i in range(0, len(ids), 500):
+        session.execute(update(Correction).where(Correction.id.in_(ids[i:i + 500]))
+                        .values(orphaned=0))
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:

@@ -131,6 +131,9 @@ class PersonName(Base):
         ForeignKey("people.id", ondelete="CASCADE"), index=True, comment="The person"
     )
     name: Mapped[str] = mapped_column(Text, index=True, comment="The name as an article gave it")
+    folded: Mapped[str | None] = mapped_column(
+        Text, comment="The name folded (no accents, case or punctuation), for search (derived)"
+    )
 
 
 class Change(Base):
@@ -175,6 +178,21 @@ class Change(Base):
     )
     corrected: Mapped[str | None] = mapped_column(
         Text, comment="Fields a person corrected, comma separated"
+    )
+    sources: Mapped[int | None] = mapped_column(
+        Integer, comment="Number of distinct articles reporting it (derived)"
+    )
+    flags: Mapped[str | None] = mapped_column(
+        Text, comment="Review flags, comma separated: why an editor might doubt it (derived)"
+    )
+    low_confidence: Mapped[int | None] = mapped_column(
+        Integer, comment="1 when a fact was guessed or is missing (see docs/web.md), else 0 (derived)"
+    )
+    sort_reported: Mapped[str | None] = mapped_column(
+        String(10), comment="First reported, else the change's date: the feed's order (derived)"
+    )
+    sort_date: Mapped[str | None] = mapped_column(
+        String(10), comment="The change's date, else first reported: order by date (derived)"
     )
 
 
@@ -261,6 +279,9 @@ class Correction(Base):
     author: Mapped[str] = mapped_column(Text, comment="Who made the correction")
     note: Mapped[str | None] = mapped_column(Text, comment="Why")
     created_at: Mapped[str] = mapped_column(String(32), comment="When (UTC, ISO 8601)")
+    orphaned: Mapped[int | None] = mapped_column(
+        Integer, comment="1 when it no longer finds its target, as of the last resolution"
+    )
 
 
 class IngestRun(Base):
@@ -277,6 +298,11 @@ class IngestRun(Base):
 
 
 Index("ix_changes_person_date", Change.person_id, Change.date_start)
+# The web app's listings (migration 0006_web_scale): newest first, by date, low confidence.
+Index("ix_changes_sort_reported", Change.sort_reported, Change.id)
+Index("ix_changes_sort_date", Change.sort_date, Change.id)
+Index("ix_changes_low_confidence", Change.low_confidence, Change.id)
+Index("ix_changes_council_sort_date", Change.council_gss, Change.sort_date)
 
 CORE_TABLES: tuple[str, ...] = (
     "articles", "article_urls", "extractions", "people", "person_names", "changes",

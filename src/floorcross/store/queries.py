@@ -6,11 +6,12 @@ all get the same answers. Rejected changes are left out unless asked for.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from floorcross.normalise.councils import gazetteer
@@ -157,6 +158,61 @@ def council_filter(council: str) -> Any:
     return func.lower(Change.council).like(pattern)
 
 
+def change_conditions(
+    session: Session,
+    *,
+    council: str | None = None,
+    party: str | None = None,
+    kind: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    person: str | None = None,
+    include_rejected: bool = False,
+    review: str | None = None,
+    low_confidence: bool = False,
+    ids: Iterable[int] | None = None,
+) -> list[Any]:
+    """The WHERE clauses on ``changes`` for the filters of :func:`list_changes` and
+    :func:`change_page` (``review``: one state, ``any``, or None for all but rejected)."""
+    where: list[Any] = []
+    if review in {"unreviewed", "verified", "rejected"}:
+        where.append(Change.review == review)
+    elif review != "any" and not include_rejected:
+        where.append(Change.review != "rejected")
+    if council:
+        where.append(council_filter(council))
+    if party:
+        wanted = (canonical_party(party) or party).lower()
+        where.append(or_(func.lower(Change.from_party) == wanted,
+                         func.lower(Change.to_party) == wanted))
+    if kind:
+        if kind not in KINDS:
+            raise QueryError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+        where.append(Change.kind == kind)
+    start = func.coalesce(Change.date_start, Change.reported)
+    finish = func.coalesce(Change.date_end, Change.reported)
+    if since:
+        where.append(finish >= since)
+    if until:
+        where.append(start <= until)
+    if person:
+        where.append(Change.person_id.in_([p.id for p in find_people(session, person)]))
+    if low_confidence:
+        where.append(Change.low_confidence == 1)
+    if ids is not None:
+        where.append(Change.id.in_(sorted(set(ids))))
+    return where
+
+
+def _sources_column() -> Any:
+    counted = (
+        select(func.count(func.distinct(ChangeSource.article_id)))
+        .where(ChangeSource.change_id == Change.id)
+        .scalar_subquery()
+    )
+    return func.coalesce(Change.sources, counted)
+
+
 def list_changes(
     session: Session,
     *,
@@ -174,35 +230,109 @@ def list_changes(
     ``until`` are ISO dates (see :func:`parse_when`) compared with the change's date, or with
     when it was first reported when it has no date; ``person`` is a name, key or id.
     """
-    sources = (
-        select(func.count(func.distinct(ChangeSource.article_id)))
-        .where(ChangeSource.change_id == Change.id)
-        .scalar_subquery()
-    )
-    query = select(Change, Person, sources).join(Person, Person.id == Change.person_id)
-    if not include_rejected:
-        query = query.where(Change.review != "rejected")
-    if council:
-        query = query.where(council_filter(council))
-    if party:
-        wanted = (canonical_party(party) or party).lower()
-        query = query.where(or_(func.lower(Change.from_party) == wanted,
-                                func.lower(Change.to_party) == wanted))
-    if kind:
-        if kind not in KINDS:
-            raise QueryError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
-        query = query.where(Change.kind == kind)
+    where = change_conditions(session, council=council, party=party, kind=kind, since=since,
+                              until=until, person=person, include_rejected=include_rejected)
+    query = (select(Change, Person, _sources_column())
+             .join(Person, Person.id == Change.person_id).where(*where))
     start = func.coalesce(Change.date_start, Change.reported)
-    finish = func.coalesce(Change.date_end, Change.reported)
-    if since:
-        query = query.where(finish >= since)
-    if until:
-        query = query.where(start <= until)
-    if person:
-        ids = [p.id for p in find_people(session, person)]
-        query = query.where(Change.person_id.in_(ids))
     query = query.order_by(func.coalesce(start, "9999"), Change.id)
     return [_change_view(c, p, n) for c, p, n in session.execute(query)]
+
+
+SORT_COLUMNS = {"reported": Change.sort_reported, "date": Change.sort_date, "found": None}
+
+
+@dataclass(frozen=True)
+class ChangeSlice:
+    """One page of changes (newest first) with their stored review flags, and the total."""
+
+    items: list[ChangeView]
+    flags: dict[int, tuple[str, ...] | None]
+    total: int
+
+
+def change_page(session: Session, *, sort: str = "reported", offset: int = 0,
+                limit: int | None = 50, count: bool = True, **filters: Any) -> ChangeSlice:
+    """The changes ``filters`` select (see :func:`change_conditions`), newest first by
+    ``sort`` (reported, date or found), ``limit`` of them from ``offset``: filtering, sorting,
+    counting and paging all happen in SQL, on the indexes of migration 0006_web_scale."""
+    where = change_conditions(session, **filters)
+    if sort not in SORT_COLUMNS:
+        raise QueryError(f"unknown sort {sort!r}: choose one of {', '.join(SORT_COLUMNS)}")
+    column = SORT_COLUMNS[sort]
+    order = [Change.id.desc()] if column is None else [column.desc(), Change.id.desc()]
+    query = (select(Change, Person, _sources_column())
+             .join(Person, Person.id == Change.person_id).where(*where)
+             .order_by(*order).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    items, flags = [], {}
+    for c, p, n in session.execute(query):
+        items.append(_change_view(c, p, n))
+        flags[c.id] = tuple(f for f in c.flags.split(",") if f) if c.flags is not None else None
+    total = len(items) + offset
+    if count and (limit is None or len(items) == limit or offset):
+        total = int(session.execute(
+            select(func.count(Change.id)).where(*where)).scalar_one())
+    return ChangeSlice(items, flags, total)
+
+
+def change_counts(session: Session, column: str) -> dict[str, int]:
+    """Changes not rejected per council (``council_gss``) or per party (``party``: a change
+    counts once for each of the parties it left and joined)."""
+    live = Change.review != "rejected"
+    if column == "council_gss":
+        rows = session.execute(select(Change.council_gss, func.count(Change.id))
+                               .where(live, Change.council_gss.is_not(None))
+                               .group_by(Change.council_gss))
+        return {k: int(n) for k, n in rows}
+    counts: dict[str, int] = {}
+    for column_ in (Change.from_party, Change.to_party):
+        for k, n in session.execute(select(column_, func.count(Change.id))
+                                    .where(live, column_.is_not(None)).group_by(column_)):
+            counts[k] = counts.get(k, 0) + int(n)
+    for k, n in session.execute(select(Change.from_party, func.count(Change.id))
+                                .where(live, Change.from_party == Change.to_party)
+                                .group_by(Change.from_party)):
+        counts[k] -= int(n)  # left and joined the same party: counted once
+    return counts
+
+
+def flow_groups(session: Session, *, since: str | None = None, until: str | None = None,
+                council: str | None = None, council_gss: Iterable[str] | None = None
+                ) -> list[tuple[str, str | None, str | None, list[int]]]:
+    """Changes not rejected grouped by (kind, party left, party joined), each with its change
+    ids in id order: what ``floorcross.flows`` counts, grouped in SQL. ``council_gss`` keeps
+    the changes on those councils only (a region's)."""
+    where = change_conditions(session, since=since, until=until, council=council)
+    if council_gss is not None:
+        where.append(Change.council_gss.in_(sorted(set(council_gss))))
+    if session.get_bind().dialect.name == "postgresql":
+        ids = func.string_agg(cast(Change.id, String), literal_column("','"))
+    else:
+        ids = func.group_concat(Change.id)
+    rows = session.execute(
+        select(Change.kind, Change.from_party, Change.to_party, ids)
+        .where(*where)
+        .group_by(Change.kind, Change.from_party, Change.to_party))
+    return [(k, f, t, sorted(int(i) for i in str(found).split(","))) for k, f, t, found in rows]
+
+
+def data_version(session: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of everything a derived view (the ledger) is made from: it differs
+    whenever a change, correction, baseline, seat count or extraction is added, removed or
+    updated through the store."""
+    from floorcross.store.ledger_models import CouncilBaseline
+    from floorcross.store.models import Composition, Correction, Extraction
+
+    parts: list[Any] = []
+    for model in (Change, Correction, Composition, Extraction):
+        parts.extend(session.execute(
+            select(func.count(model.id), func.max(model.id))).one())
+    parts.extend(session.execute(select(func.count(CouncilBaseline.id),
+                                        func.max(CouncilBaseline.id),
+                                        func.sum(CouncilBaseline.seats))).one())
+    return tuple(parts)
 
 
 # ------------------------------------------------------------------------------ people
@@ -248,33 +378,101 @@ def find_people(session: Session, query: str) -> list[PersonView]:
     by_key = session.execute(select(Person).where(Person.key == text)).scalar_one_or_none()
     if by_key is not None:
         return people_views(session, [by_key])
-    wanted = fold(strip_titles(text))
-    scores: dict[int, int] = {}
-    for pid, name in session.execute(select(PersonName.person_id, PersonName.name)):
-        score = name_score(text, name) * 10 + (5 if fold(name) == wanted else 0)
-        if not score and wanted and wanted in fold(name):
-            score = 1
-        if score > scores.get(pid, 0):
-            scores[pid] = score
-    ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))
+    ranked = ranked_people(session, text)
     people = {p.id: p for p in session.execute(
         select(Person).where(Person.id.in_(ranked))).scalars()}
     return people_views(session, [people[i] for i in ranked if i in people])
 
 
-def list_people(session: Session, council: str | None = None) -> list[PersonView]:
-    """Everyone in the store (on ``council``, if given), by name."""
-    query = select(Person).order_by(Person.name, Person.id)
+def ranked_people(session: Session, text: str) -> list[int]:
+    """The ids of the people whose aliases match the name ``text``, best match first (at
+    most :data:`MAX_FOUND`); see :func:`find_people`."""
+    wanted = fold(strip_titles(text))
+    scores: dict[int, int] = {}
+    for pid, name in session.execute(select(PersonName.person_id, PersonName.name)
+                                     .where(_name_prefilter(text))):
+        score = name_score(text, name) * 10 + (5 if fold(name) == wanted else 0)
+        if not score and wanted and wanted in fold(name):
+            score = 1
+        if score > scores.get(pid, 0):
+            scores[pid] = score
+    return sorted(scores, key=lambda pid: (-scores[pid], pid))[:MAX_FOUND]
+
+
+MAX_FOUND = 1000
+
+
+def _name_prefilter(text: str) -> Any:
+    """A WHERE clause keeping only the aliases that could match ``text``: those sharing three
+    letters in a row with one of its words (every exact, subset and fuzzy match the resolver's
+    ``name_score`` allows does), on ``person_names.folded``. Rows not folded yet are kept."""
+    words = [w for w in fold(strip_titles(text)).split() if w]
+    pieces = sorted({w[:3] for w in words} | {w[-3:] for w in words})
+    if not pieces:
+        return PersonName.folded.is_(None)
+    return or_(PersonName.folded.is_(None),
+               *[PersonName.folded.like(f"%{p}%") for p in pieces])
+
+
+def _people_query(council: str | None) -> Any:
+    query = select(Person)
     if council:
         found = gazetteer().council_by_name(council)
         if found is not None:
             query = query.where(Person.council_gss.in_(gazetteer().area_codes(found)))
         else:
             query = query.where(func.lower(Person.council).like(f"%{council.lower()}%"))
+    return query
+
+
+def list_people(session: Session, council: str | None = None, *, offset: int = 0,
+                limit: int | None = None) -> list[PersonView]:
+    """Everyone in the store (on ``council``, if given), by name; ``limit`` of them from
+    ``offset`` (paged in SQL)."""
+    query = _people_query(council).order_by(Person.name, Person.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
     return people_views(session, list(session.execute(query).scalars()))
 
 
+def count_people(session: Session, council: str | None = None) -> int:
+    """How many people :func:`list_people` lists."""
+    query = _people_query(council).subquery()
+    return int(session.execute(select(func.count()).select_from(query)).scalar_one())
+
+
+def people_by_ids(session: Session, ids: list[int]) -> list[PersonView]:
+    """PersonViews for these ids, in the same order."""
+    people = {p.id: p for p in session.execute(select(Person).where(Person.id.in_(ids))
+                                                ).scalars()}
+    return people_views(session, [people[i] for i in ids if i in people])
+
+
+def people_on(session: Session, council: str, ids: list[int]) -> set[int]:
+    """Which of these people are on ``council``."""
+    query = _people_query(council).where(Person.id.in_(ids))
+    return {p.id for p in session.execute(query).scalars()}
+
+
 # ------------------------------------------------------------------------------ sources
+
+
+def outlet_of(outlet: str | None, url: str | None) -> str | None:
+    """Who published an article: the outlet (site name) the source gave, else the URL's host
+    without ``www.`` (``www.northgate-gazette.example`` -> ``northgate-gazette.example``)."""
+    if outlet and outlet.strip():
+        return outlet.strip()
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")
 
 
 def sources_for(session: Session, change_ids: list[int]) -> dict[int, list[SourceView]]:
@@ -289,7 +487,8 @@ def sources_for(session: Session, change_ids: list[int]) -> dict[int, list[Sourc
     )
     for s, key, a in rows:
         out[s.change_id].append(SourceView(
-            s.id, s.change_id, key, a.id, a.content_hash, a.published, a.outlet, a.title, a.url,
+            s.id, s.change_id, key, a.id, a.content_hash, a.published, outlet_of(a.outlet, a.url),
+            a.title, a.url,
             s.status, s.person_name, s.date, s.evidence_text, list(s.quotes or []),
         ))
     return out

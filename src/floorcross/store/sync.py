@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from floorcross.normalise.names import fold
 from floorcross.resolve import Resolution, ResolvedChange, describe_date
+from floorcross.store.derived import refresh_changes
 from floorcross.store.models import Base, Change, ChangeSource, Person, PersonName
 
 PERSON_FIELDS: tuple[str, ...] = ("name", "council", "council_gss", "ward", "office")
@@ -100,6 +102,8 @@ def sync(session: Session, res: Resolution) -> SyncCounts:
     change_ids, touched = _sync_changes(session, res, person_ids, counts)
     touched |= _sync_sources(session, res, change_ids)
     gone_changes = [cid for key, cid in change_ids.items() if key not in res.changes]
+    refresh_changes(session, [change_ids[k] for k in touched | set(counts.new_keys)
+                              if k in res.changes and k in change_ids])
     _delete_ids(session, Change, gone_changes)
     counts.changes_removed = len(gone_changes)
     new = set(counts.new_keys)
@@ -215,7 +219,8 @@ def _sync_names(session: Session, res: Resolution, person_ids: dict[str, int]) -
     rows = []
     for pair in wanted:
         if pair not in existing:
-            rows.append({"id": nid, "person_id": pair[0], "name": pair[1]})
+            rows.append({"id": nid, "person_id": pair[0], "name": pair[1],
+                         "folded": fold(pair[1])})
             nid += 1
     if rows:
         session.execute(insert(PersonName), rows)

@@ -18,6 +18,7 @@ from floorcross.store import Store
 from floorcross.store.db import read_session
 from floorcross.store.errors import NotFound
 from floorcross.store.models import Article, ArticleUrl, Change, ChangeSource, Composition, Person
+from floorcross.store.queries import outlet_of
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def article_view(store: Store, article_id: int) -> ArticleView:
             where = _locate(article.text, int(span["start"]), int(span["end"]), str(span["text"]))
             if where:
                 marks.append(Mark(*where, sid, cid, key, person, kind, review))
-    return ArticleView(article.id, article.title, article.url, article.outlet, article.published,
+    return ArticleView(article.id, article.title, article.url,
+                       outlet_of(article.outlet, article.url), article.published,
                        article.doc, article.text, list(dict.fromkeys(urls)),
                        sorted(marks, key=lambda m: (m.start, m.end)), seat_marks)
 

@@ -1,41 +1,35 @@
 """Changes as the web app shows them: filtered, sorted, paged, with evidence and review flags.
 
 The feed, the council and person pages, the review queue, the Atom feeds and ``/api/changes``
-all call :func:`change_page` or :func:`change_detail`, which ask the store (``Store.changes``,
-``queries.sources_for``) and add what only the web needs: the sentence to quote, and flags
-saying why an editor should look twice at a change.
+all call :func:`change_page` or :func:`change_detail`. Filtering, sorting, counting and paging
+happen in SQL (``Store.change_slice``, on the derived columns of migration 0006_web_scale); this
+module adds what only the web needs for the rows of one page: the sentence to quote, and the
+flags saying why an editor should look twice at a change.
 
-Low confidence, defined: a change is *low confidence* when any of its facts was guessed or is
-missing: its council was inferred from the ward name alone, its new party is an "Independent"
-the extractor assumed because no article names one, it has no date, no council, or a party
-unknown, or no article reports it as news (only mentioned in passing). Having a single source is
-flagged too but is not low confidence by itself: most local stories are reported once.
+Low confidence, defined (in ``store.derived``, where the flags are worked out when a change is
+written): a change is *low confidence* when any of its facts was guessed or is missing: its
+council was inferred from the ward name alone, its new party is an "Independent" the extractor
+assumed because no article names one, it has no date, no council, or a party unknown, or no
+article reports it as news (only mentioned in passing). Having a single source is flagged too
+but is not low confidence by itself: most local stories are reported once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import or_, select
 
-from floorcross.store import ChangeView, SourceView, Store
+from floorcross.store import ChangeView, SourceView, Store, derived
+from floorcross.store import queries as store_queries
 from floorcross.store.db import read_session
-from floorcross.store.models import ChangeSource, Correction, Extraction
+from floorcross.store.derived import FLAGS, LOW_CONFIDENCE_FLAGS
+from floorcross.store.models import Change, ChangeSource, Correction
 from floorcross.store.queries import sources_for
 from floorcross.web.params import ChangeFilters
 
-FLAGS: dict[str, str] = {
-    "council_inferred": "council inferred from the ward",
-    "to_party_assumed": "Independent assumed (no new party named)",
-    "no_date": "no date",
-    "no_council": "no council",
-    "party_unknown": "party unknown",
-    "background_only": "only mentioned in passing",
-    "single_source": "one source",
-}
-LOW_CONFIDENCE_FLAGS = frozenset(FLAGS) - {"single_source"}
+__all__ = ["FLAGS", "LOW_CONFIDENCE_FLAGS"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +66,8 @@ class ChangeRow:
         data["evidence"] = first.evidence_text if first else None
         data["article_id"] = first.article_id if first else None
         data["article_title"] = first.title if first else None
+        data["article_outlet"] = first.outlet if first else None
+        data["article_published"] = first.published if first else None
         data["article_url"] = first.url if first else None
         return data
 
@@ -109,29 +105,27 @@ class ChangeDetail:
         return data
 
 
-def _sort_key(sort: str) -> Any:
-    if sort == "date":
-        return lambda c: (c.date or c.reported or "", c.id)
-    if sort == "found":
-        return lambda c: c.id
-    return lambda c: (c.reported or c.date or "", c.id)
+def _conflict_ids(store: Store) -> set[int]:
+    from floorcross.web.councils import conflict_change_ids
+
+    return conflict_change_ids(store)
 
 
-def matching_changes(store: Store, filters: ChangeFilters, sort: str = "reported"
-                     ) -> list[ChangeView]:
-    """Every change the filters select (review status included), newest first."""
-    review = filters.review or "any_but_rejected"
-    found = store.changes(council=filters.council, party=filters.party, kind=filters.kind,
-                          since=filters.since, until=filters.until, person=filters.person,
-                          include_rejected=review in {"rejected", "any"})
-    if review in {"unreviewed", "verified", "rejected"}:
-        found = [c for c in found if c.review == review]
-    if filters.conflicts:
-        from floorcross.web.councils import conflict_change_ids
+def _slice(store: Store, filters: ChangeFilters, sort: str, offset: int, limit: int | None,
+           count: bool = True) -> store_queries.ChangeSlice:
+    ids = _conflict_ids(store) if filters.conflicts else None
+    return store.change_slice(
+        sort=sort, offset=offset, limit=limit, count=count,
+        council=filters.council, party=filters.party, kind=filters.kind,
+        since=filters.since, until=filters.until, person=filters.person,
+        review=filters.review, low_confidence=filters.confidence == "low", ids=ids)
 
-        behind = conflict_change_ids(store, found)
-        found = [c for c in found if c.id in behind]
-    return sorted(found, key=_sort_key(sort), reverse=True)
+
+def matching_changes(store: Store, filters: ChangeFilters, sort: str = "reported",
+                     limit: int | None = None) -> list[ChangeView]:
+    """The changes the filters select (review status included), newest first; at most
+    ``limit`` of them. Filtering and sorting happen in SQL."""
+    return _slice(store, filters, sort, 0, limit, count=False).items
 
 
 def _first_report(sources: list[SourceView]) -> SourceView | None:
@@ -139,72 +133,47 @@ def _first_report(sources: list[SourceView]) -> SourceView | None:
     return (news or sources or [None])[0]
 
 
-def rows_for(store: Store, changes: list[ChangeView]) -> list[ChangeRow]:
-    """The listing rows (first report, flags) for ``changes``, in the same order."""
+def rows_for(store: Store, changes: list[ChangeView],
+             flags: dict[int, tuple[str, ...] | None] | None = None) -> list[ChangeRow]:
+    """The listing rows (first report, flags) for ``changes``, in the same order. Flags are
+    the stored ``changes.flags`` (``store.derived``), read here unless given."""
     if not changes:
         return []
     ids = [c.id for c in changes]
     with read_session(store.engine) as session:
         sources = sources_for(session, ids)
-        inferred = _councils_inferred(session, ids)
-    return [ChangeRow(c, _first_report(sources[c.id]), review_flags(c, sources[c.id],
-                                                                       inferred.get(c.id, False)))
-            for c in changes]
-
-
-def _councils_inferred(session: Any, ids: list[int]) -> dict[int, bool]:
-    """Whether every report of each change took its council from the ward name alone."""
-    rows = session.execute(
-        select(ChangeSource.change_id, ChangeSource.extraction_id, ChangeSource.event_index)
-        .where(ChangeSource.change_id.in_(ids))
-    ).all()
-    records = dict(session.execute(
-        select(Extraction.id, Extraction.record)
-        .where(Extraction.id.in_({r.extraction_id for r in rows}))
-    ).all())
-    seen: dict[int, list[bool]] = defaultdict(list)
-    for change_id, extraction_id, index in rows:
-        events = (records.get(extraction_id) or {}).get("events") or []
-        event = events[index] if 0 <= index < len(events) else {}
-        seen[change_id].append(bool(event.get("council_inferred")))
-    return {cid: all(flags) for cid, flags in seen.items() if flags}
+        if flags is None:
+            flags = {}
+            for part in range(0, len(ids), 500):
+                flags.update({
+                    i: tuple(x for x in f.split(",") if x) if f is not None else None
+                    for i, f in session.execute(select(Change.id, Change.flags)
+                                                .where(Change.id.in_(ids[part:part + 500])))})
+    out = []
+    for c in changes:
+        found = flags.get(c.id)
+        if found is None:  # not derived yet (cannot happen after a sync): work them out
+            found = review_flags(c, sources[c.id], False)
+        out.append(ChangeRow(c, _first_report(sources[c.id]), found))
+    return out
 
 
 def review_flags(change: ChangeView, sources: list[SourceView], council_inferred: bool
                  ) -> tuple[str, ...]:
-    """Why an editor might doubt a change (see the module docstring); corrected fields count
+    """Why an editor might doubt a change (see ``store.derived``); corrected fields count
     as checked."""
-    corrected = set((change.corrected or "").split(","))
-    flags: list[str] = []
-    if council_inferred and change.council and "council" not in corrected:
-        flags.append("council_inferred")
-    if (change.kind == "defection" and change.to_party == "Independent"
-            and "to_party" not in corrected
-            and not any("independent" in s.evidence_text.lower() for s in sources)):
-        flags.append("to_party_assumed")
-    if not change.date:
-        flags.append("no_date")
-    if not change.council:
-        flags.append("no_council")
-    needed = {"defection": ("from_party", "to_party"), "readmission": ("to_party",)}
-    if any(getattr(change, f) is None for f in needed.get(change.kind, ("from_party",))):
-        flags.append("party_unknown")
-    if sources and all(s.status == "background" for s in sources):
-        flags.append("background_only")
-    if len({s.article_id for s in sources}) <= 1:
-        flags.append("single_source")
-    return tuple(flags)
+    return derived.review_flags(
+        kind=change.kind, from_party=change.from_party, to_party=change.to_party,
+        council=change.council, date=change.date, corrected=change.corrected,
+        reports=[(s.article_id, s.status, s.evidence_text) for s in sources],
+        council_inferred=council_inferred)
 
 
 def change_page(store: Store, filters: ChangeFilters, page: int = 1, limit: int = 50,
                 sort: str = "reported") -> ChangePage:
-    """One page of the changes the filters select, newest first."""
-    found = matching_changes(store, filters, sort)
-    if filters.confidence == "low":
-        rows = [r for r in rows_for(store, found) if r.low_confidence]
-        return ChangePage(rows[(page - 1) * limit: page * limit], len(rows), page, limit)
-    chosen = found[(page - 1) * limit: page * limit]
-    return ChangePage(rows_for(store, chosen), len(found), page, limit)
+    """One page of the changes the filters select, newest first (paged in SQL)."""
+    found = _slice(store, filters, sort, (page - 1) * limit, limit)
+    return ChangePage(rows_for(store, found.items, found.flags), found.total, page, limit)
 
 
 def change_history(store: Store, key: str) -> list[dict[str, Any]]:

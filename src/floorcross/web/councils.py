@@ -12,14 +12,19 @@ store. Nothing here counts seats itself.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from floorcross.normalise.councils import Council, gazetteer
 from floorcross.resolve import slug
-from floorcross.store import ChangeView, Store
+from floorcross.store import Store
+from floorcross.store.db import read_session
 from floorcross.store.errors import NotFound
+from floorcross.store.queries import data_version
 from floorcross.web.changelist import ChangeRow, matching_changes, rows_for
 from floorcross.web.params import ChangeFilters
 from floorcross.web.present import party_colour
@@ -27,6 +32,7 @@ from floorcross.web.present import party_colour
 if TYPE_CHECKING:
     from floorcross.ledger import Conflict, CouncilState, CouncilSummary, Ledger, LedgerStep
 
+T = TypeVar("T")
 GSS_RE = re.compile(r"[EWSN]\d{8}", re.IGNORECASE)
 
 
@@ -82,6 +88,34 @@ def ledger_for(store: Store) -> Ledger:
     return Ledger(store)
 
 
+# The ledger replays every change of every council, so its answers over all councils (the
+# directory, all conflicts, the changes behind them) are kept per store and worked out again
+# only when the data they come from differ (``queries.data_version``, a few aggregate
+# queries). One value per question per store: memory stays flat however many requests come.
+_CACHE: weakref.WeakKeyDictionary[Store, dict[str, tuple[Any, Any]]] = (
+    weakref.WeakKeyDictionary())
+_CACHE_LOCK = threading.Lock()
+
+
+def cached(store: Store, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or its value from the last call if the store's data are unchanged."""
+    with read_session(store.engine) as session:
+        version = data_version(session)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(store, {}).get(name)
+    if hit is not None and hit[0] == version:
+        return hit[1]  # type: ignore[no-any-return]
+    value = compute()
+    with _CACHE_LOCK:
+        _CACHE.setdefault(store, {})[name] = (version, value)
+    return value
+
+
+def all_conflicts(store: Store) -> list[Conflict]:
+    """Every conflict the ledger finds, on every council (cached, see :func:`cached`)."""
+    return cached(store, "conflicts", lambda: ledger_for(store).conflicts())
+
+
 # ------------------------------------------------------------------------------ directory
 
 
@@ -105,7 +139,8 @@ def council_directory(store: Store, region: str | None = None) -> list[CouncilRo
     Councils the gazetteer does not know (no GSS code) have no page and are left out."""
     gaz = gazetteer()
     rows: list[CouncilRow] = []
-    for summary in ledger_for(store).councils():
+    summaries = cached(store, "directory", lambda: ledger_for(store).councils())
+    for summary in summaries:
         council = gaz.council_by_gss(summary.council_gss) if summary.council_gss else None
         if council is None or not in_region(council, region):
             continue
@@ -175,7 +210,9 @@ def council_page(store: Store, council: Council, on: str | None = None,
     rows = rows_for(store, matching_changes(store, ChangeFilters(council=council.gss), "date"))
     stated = store.compositions(council.gss)
     history = ledger.history(council.gss) if with_history else []
-    return CouncilPage(council, on, state, rows, stated, history, ledger.conflicts(council.gss))
+    # The state on a date lists the conflicts up to it; the page shows them all.
+    conflicts = state.conflicts if on is None else ledger.conflicts(council.gss)
+    return CouncilPage(council, on, state, rows, stated, history, conflicts)
 
 
 def history_rows(steps: list[LedgerStep]) -> list[dict[str, Any]]:
@@ -233,21 +270,24 @@ def seats_chart(page: CouncilPage) -> dict[str, Any] | None:
 # ------------------------------------------------------------------------------ conflicts
 
 
-def conflict_change_ids(store: Store, changes: list[ChangeView]) -> set[int]:
+def conflict_change_ids(store: Store) -> set[int]:
     """The changes behind a conflict: counted by the ledger on its council, moving a seat to
     or from its party, on or before the date of the reported count the ledger disagrees with
-    (any of them may be wrong, or a change may be missing)."""
+    (any of them may be wrong, or a change may be missing). Cached, see :func:`cached`."""
+    return cached(store, "conflict_ids", lambda: _conflict_change_ids(store))
+
+
+def _conflict_change_ids(store: Store) -> set[int]:
     ledger = ledger_for(store)
     by_council: dict[str, list[Conflict]] = {}
-    for conflict in ledger.conflicts():
+    for conflict in all_conflicts(store):
         if conflict.council_gss:
             by_council.setdefault(conflict.council_gss, []).append(conflict)
-    wanted = {c.id for c in changes if c.council_gss in by_council}
     out: set[int] = set()
     for gss, conflicts in by_council.items():
         for step in ledger.history(gss):
             change = step.change
-            if change is None or change.id not in wanted:
+            if change is None:
                 continue
             parties = {step.seat_from, step.seat_to, change.from_party, change.to_party}
             if any(c.party in parties and (step.date is None or step.date <= c.date)

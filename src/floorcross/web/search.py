@@ -14,7 +14,9 @@ from floorcross.normalise.councils import Council, gazetteer
 from floorcross.normalise.names import fold
 from floorcross.normalise.parties import canonical_party, is_canonical
 from floorcross.store import PersonView, Store
-from floorcross.web.councils import council_ref, council_slug
+from floorcross.store.db import read_session
+from floorcross.store.queries import change_counts
+from floorcross.web.councils import cached, council_ref, council_slug
 
 MIN_QUERY = 2
 
@@ -62,17 +64,16 @@ def search(store: Store, query: str, limit: int = 20) -> SearchResults:
     text = query.strip()
     if len(text) < MIN_QUERY:
         return SearchResults(text, [], [], [])
-    changes = store.changes()
-    by_council: dict[str, int] = {}
-    by_party: dict[str, int] = {}
-    for c in changes:
-        if c.council_gss:
-            by_council[c.council_gss] = by_council.get(c.council_gss, 0) + 1
-        for party in {c.from_party, c.to_party} - {None}:
-            by_party[party] = by_party.get(party, 0) + 1  # type: ignore[index]
+    by_council, by_party = cached(store, "search_counts", lambda: _counts(store))
     people = store.find_people(text)[:limit]
     return SearchResults(text, people, _councils(text, by_council, limit),
                          _parties(text, by_party, limit))
+
+
+def _counts(store: Store) -> tuple[dict[str, int], dict[str, int]]:
+    """Changes per council and per party, counted in SQL (GROUP BY)."""
+    with read_session(store.engine) as session:
+        return change_counts(session, "council_gss"), change_counts(session, "party")
 
 
 def _councils(text: str, counts: dict[str, int], limit: int) -> list[tuple[Council, int]]:

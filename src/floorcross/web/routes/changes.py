@@ -43,7 +43,7 @@ ATOM_ENTRIES = 50
 CHANGE_COLUMNS = ("id", "key", "date", "person", "person_id", "kind", "from_party", "to_party",
                   "council", "council_gss", "ward", "office", "role", "reported", "review",
                   "corrected", "sources", "flags", "low_confidence", "evidence", "article_title",
-                  "article_url")
+                  "article_outlet", "article_published", "article_url")
 
 
 def page_data(result: ChangePage, path: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def article_page(request: Request, store: StoreDep, article_id: int,
 def atom_feed(request: Request, store: StoreDep, filters: FiltersDep) -> Response:
     """The latest changes found (newest first, at most 50), for a feed reader; the filters of
     `/api/changes` narrow it (`?council=luton` follows one council)."""
-    found = matching_changes(store, filters, "found")[:ATOM_ENTRIES]
+    found = matching_changes(store, filters, "found", limit=ATOM_ENTRIES)
     query = urlencode(filters.query())
     suffix = f"?{query}" if query else ""
     title = "floorcross: changes of party"

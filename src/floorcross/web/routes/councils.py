@@ -12,6 +12,7 @@ from floorcross.flows import regions
 from floorcross.store import Store
 from floorcross.web.changelist import FLAGS
 from floorcross.web.councils import (
+    all_conflicts,
     composition_rows,
     council_directory,
     council_page,
@@ -135,7 +136,8 @@ def api_conflicts(store: StoreDep, council: CouncilQ = None, fmt: FormatQ = None
     a baseline from a count an article gave), with the gap and the changes that would explain
     it."""
     gss = find_council(council).gss if clean(council) else None
-    rows = [c.as_dict() for c in ledger_for(store).conflicts(gss)]
+    found = ledger_for(store).conflicts(gss) if gss else all_conflicts(store)
+    rows = [c.as_dict() for c in found]
     if fmt_of(fmt) == "csv":
         for row in rows:
             row["explanations"] = " | ".join(row["explanations"])

@@ -9,8 +9,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from floorcross.flows import Flow, PartyBalance, balances, party_flows, regions, sankey
+from floorcross.flows import (
+    Flow,
+    PartyBalance,
+    balances,
+    flows_from_groups,
+    region_councils,
+    regions,
+    sankey,
+)
 from floorcross.store import Store
+from floorcross.store.db import read_session
+from floorcross.store.queries import flow_groups
 from floorcross.web.deps import get_store, render, with_query
 from floorcross.web.params import BadParam, clean, iso_date
 from floorcross.web.present import party_colour
@@ -52,8 +62,11 @@ FlowDep = Annotated[FlowQuery, Depends(flow_query)]
 
 
 def compute(store: Store, query: FlowQuery) -> tuple[list[Flow], list[PartyBalance]]:
-    changes = store.changes(since=query.since, until=query.until, council=query.council)
-    flows = party_flows(changes, query.region)
+    with read_session(store.engine) as session:
+        groups = flow_groups(session, since=query.since, until=query.until,
+                             council=query.council,
+                             council_gss=region_councils(query.region) if query.region else None)
+    flows = flows_from_groups(groups)
     return flows, balances(flows)
 
 

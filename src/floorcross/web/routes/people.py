@@ -7,7 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from floorcross.store import PersonView, Store, Timeline
+from floorcross.store import PersonView, Store, Timeline, queries
+from floorcross.store.db import read_session
+from floorcross.store.queries import (
+    count_people,
+    list_people,
+    people_by_ids,
+    people_on,
+    ranked_people,
+)
 from floorcross.web.changelist import FLAGS, ChangeRow, rows_for
 from floorcross.web.deps import get_store, render, with_query
 from floorcross.web.params import clean, page_and_limit
@@ -22,16 +30,26 @@ PERSON_COLUMNS = ("id", "key", "name", "council", "council_gss", "ward", "office
                   "changes")
 
 
-def people_list(store: Store, council: str | None, name: str | None) -> list[PersonView]:
-    """The people the directory shows: matching ``name`` (best first) or all by name."""
+def people_list(store: Store, council: str | None, name: str | None, page: int = 1,
+                limit: int | None = None) -> tuple[list[PersonView], int]:
+    """The people the directory shows, one page of them, and how many in all: matching
+    ``name`` (best first) or all by name (paged in SQL)."""
     council, name = clean(council), clean(name)
+    offset = (page - 1) * (limit or 0)
     if name:
-        found = store.find_people(name)
-        if council:
-            wanted = {p.id for p in store.people(council)}
-            found = [p for p in found if p.id in wanted]
-        return found
-    return store.people(council)
+        with read_session(store.engine) as session:
+            if name.isdigit() or "/" in name:  # an id or a key
+                ranked = [p.id for p in queries.find_people(session, name)]
+            else:
+                ranked = ranked_people(session, name)
+            if council:
+                wanted = people_on(session, council, ranked)
+                ranked = [i for i in ranked if i in wanted]
+            chosen = ranked[offset:offset + limit] if limit else ranked
+            return people_by_ids(session, chosen), len(ranked)
+    with read_session(store.engine) as session:
+        items = list_people(session, council, offset=offset, limit=limit)
+        return items, count_people(session, council)
 
 
 def timeline_rows(store: Store, timeline: Timeline) -> list[tuple[ChangeRow, Any]]:
@@ -55,11 +73,11 @@ def parties_path(timeline: Timeline) -> list[str]:
 def people_page(request: Request, store: StoreDep, council: CouncilQ = None, q: NameQ = None,
                 page: PageQ = 1, limit: LimitQ = 100) -> Response:
     page, limit = page_and_limit(page, limit)
-    people = people_list(store, council, q)
+    people, total = people_list(store, council, q, page, limit)
     params = {"council": clean(council), "q": clean(q)}
     return render(request, "people.html", {
-        "people": people[(page - 1) * limit: page * limit], "total": len(people), "page": page,
-        "pages": max(1, -(-len(people) // limit)), "council": clean(council), "q": clean(q),
+        "people": people, "total": total, "page": page,
+        "pages": max(1, -(-total // limit)), "council": clean(council), "q": clean(q),
         "csv_url": with_query("/api/people", {**params, "format": "csv"}),
         "json_url": with_query("/api/people", params),
     })
@@ -82,12 +100,13 @@ def api_people(store: StoreDep, council: CouncilQ = None, q: NameQ = None, page:
     """Everyone in the record (on a council, or matching a name), with the names they appear
     under and how many changes they have."""
     page, limit = page_and_limit(page, limit)
-    people = [p.as_dict() for p in people_list(store, council, q)]
     if output_format(fmt) == "csv":
-        return table_response(None, people, "csv", "people", PERSON_COLUMNS)
-    pages = max(1, -(-len(people) // limit))
-    data = {"total": len(people), "page": page, "limit": limit, "pages": pages,
-            "items": people[(page - 1) * limit: page * limit]}
+        everyone = [p.as_dict() for p in people_list(store, council, q)[0]]
+        return table_response(None, everyone, "csv", "people", PERSON_COLUMNS)
+    people, total = people_list(store, council, q, page, limit)
+    pages = max(1, -(-total // limit))
+    data = {"total": total, "page": page, "limit": limit, "pages": pages,
+            "items": [p.as_dict() for p in people]}
     return table_response(data, [], "json", "people")
 
 

@@ -128,19 +128,31 @@ def correct(request: Request, store: StoreDep, change_id: int, editor: EditorDep
 
 
 @router.get("/corrections", response_class=HTMLResponse, include_in_schema=False)
-def corrections_page(request: Request, store: StoreDep) -> Response:
-    rows = list(reversed(store.corrections()))
+def corrections_page(request: Request, store: StoreDep, page: PageQ = 1,
+                     limit: LimitQ = 100) -> Response:
+    page, limit = page_and_limit(page, limit)
+    rows = store.corrections(newest_first=True, offset=(page - 1) * limit, limit=limit)
+    total = store.count_corrections()
     return render(request, "corrections.html", {
-        "rows": rows, "csv_url": "/api/corrections?format=csv", "json_url": "/api/corrections",
+        "rows": rows, "page": page, "pages": max(1, -(-total // limit)), "total": total,
+        "csv_url": "/api/corrections?format=csv", "json_url": "/api/corrections",
     })
 
 
 @router.get("/api/corrections", tags=["review"], summary="Audit trail of reviews")
-def api_corrections(store: StoreDep, fmt: FormatQ = None) -> Response:
-    """Every review and correction, newest first: what was done to which change or person,
-    by whom, when and why, and whether it still finds its target (`orphaned`)."""
-    rows = [c.as_dict() for c in reversed(store.corrections())]
+def api_corrections(store: StoreDep, fmt: FormatQ = None, page: PageQ = 1,
+                    limit: LimitQ = 100) -> Response:
+    """Reviews and corrections, newest first: what was done to which change or person, by
+    whom, when and why, and whether it still finds its target (`orphaned`). JSON is paged
+    (`page`, `limit`); `format=csv` downloads them all."""
+    page, limit = page_and_limit(page, limit)
     if output_format(fmt) == "csv":
+        rows = [c.as_dict() for c in store.corrections(newest_first=True)]
         return table_response(None, rows, "csv", "corrections", CORRECTION_COLUMNS)
-    return table_response({"total": len(rows), "items": rows}, [], "json", "corrections")
+    total = store.count_corrections()
+    rows = [c.as_dict() for c in store.corrections(newest_first=True,
+                                                    offset=(page - 1) * limit, limit=limit)]
+    data = {"total": total, "page": page, "limit": limit, "pages": max(1, -(-total // limit)),
+            "items": rows}
+    return table_response(data, [], "json", "corrections")
 
