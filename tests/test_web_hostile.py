@@ -251,6 +251,7 @@ def test_security_headers_on_every_response(own_app: Any, monkeypatch: pytest.Mo
         raise RuntimeError("boom")
 
     monkeypatch.setattr(own_app.state.web.store, "changes", broken)
+    monkeypatch.setattr(own_app.state.web.store, "change_slice", broken)  # what the pages call
     with TestClient(own_app, raise_server_exceptions=False) as client:
         responses = [client.get(u) for u in (
             "/", "/api/changes", "/login", "/static/style.css", "/static/charts.js", "/no/page",

@@ -176,9 +176,14 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         self._wait_turn(host_of(url) or "")
+        with _Deadline(self.deadline) as deadline:
+            return self._poll_within(url, headers, deadline)
+
+    def _poll_within(self, url: str, headers: dict[str, str], deadline: _Deadline) -> Polled:
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
-                return self._read_polled(response, url)
+            with self._client.stream("GET", url, headers=headers,
+                                     extensions={"trace": deadline.trace}) as response:
+                return self._read_polled(response, url, deadline)
         except httpx.TimeoutException:
             return Polled(url, 0, error=f"timeout after {self.timeout:g}s")
         except httpx.TooManyRedirects:
@@ -188,7 +193,7 @@ class Fetcher:
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             return Polled(url, 0, error=f"{type(exc).__name__}: {exc}")
 
-    def _read_polled(self, response: httpx.Response, url: str) -> Polled:
+    def _read_polled(self, response: httpx.Response, url: str, deadline: _Deadline) -> Polled:
         status = response.status_code
         head = response.headers
         validators = {"etag": head.get("etag"), "last_modified": head.get("last-modified")}
@@ -198,7 +203,7 @@ class Fetcher:
             phrase = f" {response.reason_phrase}" if response.reason_phrase else ""
             return Polled(str(response.url), status, error=f"HTTP {status}{phrase}",
                           retry_after=retry_after_seconds(head.get("retry-after")))
-        read = self._read(response, url)
+        read = self._read(response, url, deadline)
         if isinstance(read, SourceProblem):
             return Polled(str(response.url), status, error=read.reason)
         return Polled(read.url, status, read.content, read.content_type, **validators)
