@@ -336,7 +336,7 @@ def test_ingest_killed_halfway_and_rerun_equals_an_uninterrupted_run(
     for i, body in enumerate(crash_articles()):
         (folder / f"{i:03d}.txt").write_text(body, encoding="utf-8")
     whole, killed = two_dbs
-    args = ["ingest", str(folder), "--batch-size", "4"]
+    args = ["ingest", str(folder), "--batch-size", "1"]  # many small batches: the kill comes mid-run
 
     done = subprocess.run(_cli(*args, "--db", whole), capture_output=True, text=True, timeout=300,
                           check=False)
