@@ -36,7 +36,7 @@ _AFTER = [
     rf"\b(?:his|her|their|whose)\s+{_NAME}\s+seat\b",
     # "who represents the safe Tory seat of Pedmore and Stourbridge East"
     rf"(?:represents?|representing|represented|holds?|held)\s+the\s+(?:[\w-]+\s+){{0,3}}?(?:seat|ward|division)\s+of\s+{_NAME}",
-    # "had been a Smithills ward councillor for the Lib Dems since 2004"
+    # "was a Battenhall ward member before the election"
     rf"\b(?:is|was|been|as)\s+(?:a|an|the)\s+{_NAME}{_WARD_WORD}\s+(?:{_P}+\s+)?(?:councillor|member)\b",
 ]
 # Phrases right before the name.
