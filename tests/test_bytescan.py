@@ -3,6 +3,7 @@ a page whose text passes the text prefilter, and it reads past scripts, styles a
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from html import escape
 from pathlib import Path
@@ -14,7 +15,6 @@ from floorcross.bytescan import (
     KINDS,
     ByteScan,
     Word,
-    byte_scan,
     derived_vocabulary,
     is_candidate_bytes,
     render_vocabulary,
@@ -150,18 +150,33 @@ def test_pages_a_byte_scan_cannot_read_pass() -> None:
     assert is_candidate_bytes("<p>hello</p>".encode("utf-16"))
 
 
-def test_the_regex_engine_agrees_with_the_automaton(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "ahocorasick", None)
-    fallback = ByteScan(vocabulary())
-    assert fallback.engine == "regex" and byte_scan().engine == "aho-corasick"
+def _engine(monkeypatch: pytest.MonkeyPatch, *missing: str) -> ByteScan:
+    with monkeypatch.context() as patch:
+        for module in missing:
+            patch.setitem(sys.modules, module, None)
+        return ByteScan(vocabulary())
+
+
+def test_the_engines_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    engines = [_engine(monkeypatch), _engine(monkeypatch, "hyperscan"),
+               _engine(monkeypatch, "hyperscan", "ahocorasick")]
+    assert [e.engine for e in engines[1:]] == ["aho-corasick", "regex"]
+    if importlib.util.find_spec("hyperscan") is not None:
+        assert engines[0].engine == "hyperscan"
     pages = [page(f"<p>{escape(text)}</p>") for _, text in _annotated()]
     pages += [page("<p>Ask your MP.</p><p>The Labour group quit.</p>"),
               page("<p>Ask your mp.</p><p>The Labour group quit.</p>"),
               page("<p>Peterborough First said Cllr. Dunn had re-joined.</p>"),
-              page("<p>peterborough first said Cllr. Dunn had re-joined.</p>")]
-    agree = [fallback.passes(p) == byte_scan().passes(p) for p in pages]
-    assert all(agree)
-    assert {fallback.kinds(p) for p in pages} != {7}
+              page("<p>peterborough first said Cllr. Dunn had re-joined.</p>"),
+              page("<p>Cllr Ann Lee has quit <!-- x -->Lab<!-- y -->our.</p>"),
+              page("<p>Councillors<b>resigned</b>from Labour_party and the Greens.</p>"),
+              page("<p>A councillorship resigned from the Labourites.</p>")]
+    # The two automata find the same kinds; the regex engine stops at the first kind missing.
+    assert [engines[1].kinds(p) for p in pages] == [engines[0].kinds(p) for p in pages]
+    for engine in engines[1:]:
+        assert [engine.passes(p) for p in pages] == [engines[0].passes(p) for p in pages], \
+            engine.engine
+    assert {engines[0].kinds(p) for p in pages} != {7}
 
 
 def test_every_kind_has_words() -> None:

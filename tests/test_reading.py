@@ -5,6 +5,9 @@ worker processes stores what a single process stores."""
 from __future__ import annotations
 
 import gzip
+import multiprocessing
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -168,9 +171,21 @@ def test_ordered_items_keep_the_input_order(tmp_path: Path) -> None:
     assert any(i.passed_over for i in got if isinstance(i, Prepared))
 
 
+def test_readers_are_forked_only_while_no_other_thread_runs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert reading.start_method() == ("fork" if sys.platform.startswith("linux") else "forkserver")
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # a progress bar's, a server's
+    assert reading.start_method() == "forkserver"
+
+
 @pytest.mark.slow
-def test_worker_processes_store_what_one_process_stores(tmp_path: Path,
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_worker_processes_store_what_one_process_stores(tmp_path: Path, method: str,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setattr(reading, "start_method", lambda: method)
     monkeypatch.setattr(reading, "PART_BYTES", 15_000)
     inputs = [str(crawl(tmp_path / "a.warc.gz", PAGES[:10] + unrelated(tmp_path, 4))),
               str(folder(tmp_path)), str(crawl(tmp_path / "b.warc.gz", PAGES[10:16]))]
@@ -178,6 +193,7 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path,
     real = reading.ReadPool.submit
 
     def counting(self: reading.ReadPool, fn: Any, *args: Any) -> Any:
+        assert self.start_method == method
         submitted.append((args[1], args[2]))
         return real(self, fn, *args)
 

@@ -37,7 +37,7 @@ from floorcross.sources.warc import WarcPart, finish_warc, read_warc_part, warc_
 
 # Compressed bytes per part: a few hundred pages, so that each worker has several parts of a
 # 1 GB archive and the results waiting in the parent stay small.
-PART_BYTES = 8 << 20
+PART_BYTES = 4 << 20
 
 
 @dataclass
@@ -165,17 +165,36 @@ def _start_reader() -> None:
         os.environ.setdefault(var, "1")
 
 
+def start_method() -> str:
+    """How reader processes start: forked from this process where that is safe (Linux, no
+    other thread running), so they begin with everything it has imported and loaded (the
+    reading code, the gazetteer the store loaded) instead of importing it again, about a
+    second per worker; else from a fork server that has imported the reading code once; else
+    spawned."""
+    import multiprocessing
+    import sys
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 class ReadPool:
-    """``workers`` processes reading parts of archives (spawned, as :class:`floorcross.
-    parallel.ExtractPool` is; each loads spaCy the first time a part holds a candidate)."""
+    """``workers`` processes reading parts of archives (started as :func:`start_method`
+    says; each loads spaCy the first time a part holds a candidate)."""
 
     def __init__(self, workers: int) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = workers
-        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_start_reader)
+        self.start_method = start_method()
+        context = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            context.set_forkserver_preload(["floorcross.reading"])
+        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_reader)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         return self._pool.submit(fn, *args)

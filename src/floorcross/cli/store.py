@@ -139,6 +139,7 @@ def ingest_command(
     def advance(result: Any) -> None:
         if progress is not None and task is not None:
             progress.advance(task, result.articles)
+            progress.refresh()
 
     skipped = 0
     try:
@@ -176,7 +177,8 @@ def _progress() -> Any:
 
     return Progress(SpinnerColumn(), TextColumn("ingesting"),
                     TextColumn("{task.completed} articles"), TimeElapsedColumn(),
-                    console=console(stderr=True), transient=True)
+                    console=console(stderr=True), transient=True,
+                    auto_refresh=False)  # no refresh thread: archive readers can be forked
 
 
 # ------------------------------------------------------------------------------ changes
