@@ -17,19 +17,28 @@ from floorcross.resolve import resolve_council
 from floorcross.store import Store
 
 LEFT = ("Councillor Jo Reed, who represents {ward} ward, has left the Labour Party to sit as "
-        "an independent.\n\nShe said the decision was a hard one.\n")
+        "an independent.\n\nShe said the decision was a hard one{place}.\n")
+PLACE = ", and thanked the people of Luton"
 
 
 def test_a_ward_only_one_council_has_names_that_council() -> None:
-    record = extract_article(LEFT.format(ward="Poets"), published="2024-03-05", doc="poets")
+    record = extract_article(LEFT.format(ward="Poets", place=PLACE), published="2024-03-05", doc="poets")
     [found] = record.events
     assert (found.council, found.ward, found.council_inferred) == (
         "Luton Borough Council", "Poets", True)
 
 
+def test_a_ward_of_one_council_names_it_only_where_the_place_is_named() -> None:
+    # A ward name the gazetteer knows on one council may be a parish or county division of the
+    # same name elsewhere: without the place in the story, no council is guessed.
+    record = extract_article(LEFT.format(ward="Poets", place=""), published="2024-03-05", doc="poets")
+    [found] = record.events
+    assert (found.council, found.ward, found.council_inferred) == (None, "Poets", False)
+
+
 def test_a_ward_many_councils_have_names_none() -> None:
     assert len(gazetteer().councils_for_ward("Central")) > 1
-    record = extract_article(LEFT.format(ward="Central"), published="2024-03-05", doc="central")
+    record = extract_article(LEFT.format(ward="Central", place=PLACE), published="2024-03-05", doc="central")
     [found] = record.events
     assert (found.council, found.ward, found.council_inferred) == (None, "Central", False)
 

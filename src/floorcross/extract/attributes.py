@@ -216,7 +216,8 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
                 mates = _list_mates(ctx, span_start, sentence.start)
                 if any(m.person != person and m.person not in mates and lo < m.span_start < hi for m in ctx.mentions) or (
                         c.start < span_start and owner is not None and owner.person != person
-                        and owner.person not in mates):
+                        and owner.person not in mates
+                        and not _NEW_CLAUSE.search(ctx.text, owner.end, c.start)):
                     distance += 200
                 if best is None or distance < best[0]:
                     best = (distance, c.council)
@@ -239,7 +240,9 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
             return named[0].official_name, False
         # A ward name that belongs to one council elsewhere in the country says nothing when the
         # article is about another council ("Sutton West" division of Nottinghamshire).
-        if len(ward_councils) == 1 and not councils:
+        # Nor does it when the article never names the council's place: a ward name alone
+        # ("Eastgate", "Mill Lane") is shared by too many places to place a story.
+        if len(ward_councils) == 1 and not councils and _place_named(ctx, ward_councils[0]):
             return ward_councils[0].official_name, True
     dominant = _dominant_council(ctx, councils, person)
     if dominant is not None:
@@ -249,6 +252,24 @@ def council_of(ctx: ArticleContext, person: int, councils: list[CouncilMention],
                 return county.official_name, False
         return dominant.official_name, False
     return None, False
+
+
+# What opens a new clause between someone's name and a council named after it ("A joined
+# the Greens, while on X Council B and C ..."): the council is no longer A's.
+_NEW_CLAUSE = re.compile(r";|[,–—]\s*(?:while|whereas|but|and|meanwhile|elsewhere)\b|\bwhile\b|\bwhereas\b")
+
+_PLACE_NOISE = frozenset({"city", "of", "borough", "district", "county", "council", "and", "the",
+                          "royal", "metropolitan", "upon", "on", "with", "le", "north", "south",
+                          "east", "west", "central", "mid", "greater", "new", "great"})
+
+
+def _place_named(ctx: ArticleContext, council: Council) -> bool:
+    """Whether the article names the place of ``council`` anywhere: a word of its short name
+    that is not a council, compass or joining word ("Mansfield"; "Suffolk" for West Suffolk;
+    "Windsor" or "Maidenhead")."""
+    words = [w for w in re.findall(r"[A-Z][\w'’-]+", council.nice_name or council.official_name)
+             if w.lower() not in _PLACE_NOISE]
+    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", ctx.text) for w in words)
 
 
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:(?:Cllrs?\.?|Councillors?|Couns?\.?)\s+)?")

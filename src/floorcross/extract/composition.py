@@ -19,6 +19,11 @@ from floorcross.records import CompositionStatement, Evidence
 
 _P = re.escape(PARTY_CHAR)
 _SEATS = r"(?:councillors?|members?|seats?|representatives?|politicians?|cllrs)"
+# After "three Liberal Democrats": the people, perhaps named in apposition, then their move
+# ("..., A, B and C, have all resigned"): people moving, not a seat count.
+_MOVING = (r"(?:\s*,[^.;]{0,80}?,)?\s+(?:(?:have|has|had|both|all|also|now|then)\s+)*"
+           r"(?:quit|resign|defect|join|leave|left|walk|switch|cross|form|move|swap|ditch|desert|abandon|broke|break|split)\w*")
+_MOVING_AFTER = re.compile(rf"\s+(?:the\s+)?{_P}+(?:\s+{_SEATS})?{_MOVING}", re.IGNORECASE)
 
 
 @cache
@@ -68,7 +73,8 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
             # "Two Labour councillors who ...", "six Green councillors walked out": people, not a count
             rf"(?!\s*,?\s+(?:who|which|that|have|has|had|were|was|will|would|could|walked|voted|said|say|also|all|across)\b)"
             rf"(?![^.;]{{0,40}}\b(?:have|has|had)\s+(?:now\s+|all\s+)?(?:quit|resigned|defected|joined|left|been|formed|walked|switched|crossed))"
-            rf"(?!\s+(?:quit|resign|defect|join|leave|left|walk|switch|cross|form)\w*)"
+            # "two Conservatives, A and B, switched ...": the people named, then their move
+            rf"(?!{_MOVING})"
         ),
         # "Labour on 18", "the Lib Dems are on 29", "Labour's 29", "the Conservatives 12"
         rf"{party}\s+(?:are\s+|is\s+|now\s+)?on\s+(?P<n>{n})(?!\s*(?:%|per\s*cent|votes|(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)))",
@@ -242,6 +248,7 @@ def _clause_counts(ctx: ArticleContext, sentence, masked: str) -> list[tuple[Par
         parties = list(re.finditer(rf"{_P}+", clause))
         numbers = [m for m in re.finditer(rf"(?<![\w£$.,-])(?P<n>{n})(?![\w-])", clause, re.IGNORECASE)
                    if not _NOT_A_COUNT_AFTER.match(clause, m.end())
+                   and not _MOVING_AFTER.match(masked, lo + m.end())
                    and not re.search(rf"(?:\b(?:from|than|by|over|in|one\s+of)|(?:\d|{n})\s+(?:seats?\s+)?(?:of|out\s+of)(?:\s+the)?(?:\s+\w+['’]s)?)\s*$",
                                      clause[: m.start()], re.IGNORECASE)]
         if not parties and len(numbers) == 1 and carry is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from floorcross.nlp import Entity
 from floorcross.normalise.councils import gazetteer
@@ -24,6 +25,7 @@ from floorcross.normalise.names import (
     title_regex,
 )
 from floorcross.normalise.parties import PartyMention, canonical_party, is_canonical
+from floorcross.resources import lexicon
 
 _NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|(?:Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+|[A-Z][a-zà-ÿ]*(?:['’][A-Z][a-zà-ÿ]+)?)(?:-[A-Z][a-zà-ÿ]+)*(?![\w])|[A-Z]\.)"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|le|la|al|el|bin|ap)"
@@ -481,3 +483,13 @@ def _more_mentions(text: str, body_start: int, people: list[Person], mentions: l
     for person in people:
         person.mentions.sort(key=lambda m: m.start)
     return sorted(mentions + extra, key=lambda m: m.start)
+
+
+@cache
+def relation_gap() -> str:
+    """What stands between two listed names when the second is the first's relation in
+    apposition ("A and his wife, Cllr B"; ``list_relations`` in lexicon.yaml), as a regex."""
+    nouns = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lexicon()["list_relations"])
+    return (rf"\s*,?\s*and\s+(?:his|her|their)\s+(?:[a-z-]+\s+){{0,2}}?(?:{nouns})s?\s*,?\s*"
+            r"(?:(?:former|fellow|deputy)\s+)?(?:(?:county\s+|borough\s+|district\s+|city\s+|town\s+)?"
+            r"(?:councillors?|cllrs?\.?)\s+)?")

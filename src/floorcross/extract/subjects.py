@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
-from floorcross.extract.people import PersonMention
+from floorcross.extract.people import PersonMention, relation_gap
 from floorcross.extract.segment import Sentence
 from floorcross.extract.triggers import Atom
 from floorcross.normalise.parties import number_words
@@ -549,6 +549,8 @@ def _council_title(title: str | None) -> bool:
 
 def _list_gap(gap: str) -> bool:
     """Whether the text between two names joins them in a list."""
+    if re.fullmatch(relation_gap(), gap):
+        return True
     gap = re.sub(r"\([^()]{0,60}\)", "", gap)  # "(Preston Central)"
     gap = re.sub(r"^\s*,\s+(?:a|an|the|who|which)\b[^,]{0,60}?(?=,?\s*(?:and|plus|&)\s)", "", gap)
     gap = re.sub(r"^\s*,[^,]{0,60},", ",", gap) if re.match(r"^\s*,\s+(?:a|an|the|who|which|former)\b", gap) else gap

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
+from floorcross.extract.people import relation_gap
 from floorcross.normalise.councils import Council, gazetteer
 from floorcross.normalise.dates import MONTHS, WEEKDAYS
 
@@ -204,7 +205,7 @@ def _unnamed_ward(ctx: ArticleContext, spans: list, councils: list[Council]) -> 
 def _ward_after(masked: str, rel_end: int, councils: list[Council], strict: bool = False) -> str | None:
     tail = masked[rel_end : rel_end + 160]
     # Skip the rest of a list this name is in ("Mr A and Ms B represent X").
-    lead = re.match(rf"(?:\s*(?:,|and|&)\s*{_W}+)*", tail)
+    lead = re.match(rf"(?:(?:\s*(?:,|and|&)\s*|{relation_gap()}){_W}+)*", tail)
     offset = lead.end() if lead else 0
     for pattern in _AFTER:
         match = re.search(pattern, tail[offset:]) if not pattern.startswith(r"\A") else re.match(pattern, tail[offset:])
@@ -277,7 +278,9 @@ def _people_before(ctx: ArticleContext, sentence, masked: str, rel: int) -> list
             return people
     for previous in reversed([s for s in ctx.sentences if s.index < sentence.index][-3:]):
         pm = ctx.mask(previous)
-        for run in reversed(list(re.finditer(rf"{_W}+(?:\s*(?:,|and|&|,\s*and)\s*{_W}+)+", pm))):
+        # "A, B and C", "A and her husband, B"
+        joiner = rf"(?:\s*(?:,|and|&|,\s*and)\s*|{relation_gap()})"
+        for run in reversed(list(re.finditer(rf"{_W}+(?:{joiner}{_W}+)+", pm))):
             people = []
             for m in re.finditer(f"{_W}+", run.group(0)):
                 mention = ctx.mention_at(previous.start + run.start() + m.start())
