@@ -172,6 +172,40 @@ def list_lines(sentences: list[Sentence]) -> list[list[Sentence]]:
     return runs
 
 
+_OPENING = re.compile(r"[\s\-•*·–—]*(?:(?:Cllrs?\.?|Councillors|Couns?\.?|County\s+Councillors)\s+)?")
+
+
+def opening_lists(ctx: ArticleContext, changes: dict[int, int | None]) -> list[MemberList]:
+    """"Members of the X group have left to join Y. A (Ward), B (Ward) and C said the move was
+    ...": a group change that names nobody, then a sentence that opens with a list of names and
+    states no change of its own. The list is the group, when it has as many names as the group
+    is counted ("Three councillors ..."), or two or more where it is not counted.
+
+    ``changes``: the sentence index of each such group change, with the group's count."""
+    from floorcross.extract.subjects import _runs
+    from floorcross.extract.triggers import find_atoms
+
+    out: list[MemberList] = []
+    for index, count in changes.items():
+        if index + 1 >= len(ctx.sentences):
+            continue
+        sentence = ctx.sentences[index + 1]
+        if ctx.in_quote(sentence.start, sentence.end) or find_atoms(ctx, sentence):
+            continue
+        masked = ctx.mask(sentence)
+        lead = _OPENING.match(masked).end()
+        runs = [r for r in _runs(masked, 0) if r[0] == lead]
+        if not runs:
+            continue
+        people: list[int] = []
+        for m in ctx.mentions_in(sentence.start + runs[0][0], sentence.start + runs[0][1]):
+            if m.person not in people:
+                people.append(m.person)
+        if len(people) >= 2 and (count is None or count == len(people)):
+            out.append(MemberList(sentence, people))
+    return out
+
+
 def _line_lists(ctx: ArticleContext) -> list[MemberList]:
     """Members listed one per line (see :func:`list_lines`): each line opens with the name."""
     out: list[MemberList] = []

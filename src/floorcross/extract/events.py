@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
-from floorcross.extract.crowds import counted_lists, ellipsis_patterns, member_lists
+from floorcross.extract.crowds import counted_lists, ellipsis_patterns, member_lists, opening_lists
 from floorcross.extract.segment import Sentence
 from floorcross.extract.subjects import Resolver, Subject
 from floorcross.extract.triggers import Atom, PartySlot, find_atoms
@@ -146,6 +146,10 @@ def _linked(a: Atom, b: Atom, masked: str, base: int) -> bool:
         return False
     raw_gap = masked[a.end - base : b.start - base]
     after_b = masked[b.end - base : b.end - base + 40]
+    if a.role in {"join", "gain"} and b.role == "leave" and _JOIN_AFTER_LEAVE.fullmatch(raw_gap):
+        # "has joined Y after quitting X", "Y has welcomed A, who quit X on Monday": one switch,
+        # unless the leaving is dated apart ("after quitting X last year" is an earlier change).
+        return not _OLD_DATE_RE.search(raw_gap + " " + b.text + " " + after_b)
     if _GAP_DATE_RE.search(raw_gap) and _GAP_DATE_RE.search(after_b):
         return False  # "left Labour in 2008 and joined the Lib Dems in 2009": two changes
     if _relative_then_main(a, b, masked, base):
@@ -165,6 +169,18 @@ def _linked(a: Atom, b: Atom, masked: str, base: int) -> bool:
     if re.fullmatch(r"\s*,?\s*(?:(?:and|to|so)\s+)?(?:will|would|to)?\s*(?:now\s+)?", gap):
         return True
     return gap.strip() in {"", ","}
+
+
+_JOIN_AFTER_LEAVE = re.compile(
+    rf"(?:\s+(?:former\s+)?(?:[a-z]+\s+)?(?:councillors?\s+|cllrs?\.?\s+)?{_W}+(?:\s+and\s+{_W}+)?)?"
+    r"(?:\s+(?:into|to)\s+(?:its|their|the\s+party['’]s|the)\s+(?:ranks|fold|group|team))?"
+    r"(?:\s*,\s*(?:who|having)\s+(?:(?:has|have|had|only|recently|just|both)\s+)*"
+    r"|\s+(?:shortly\s+|just\s+|soon\s+)?after\s+(?:(?:he|she|they)\s+(?:had\s+)?)?)")
+_OLD_DATE_RE = re.compile(
+    r"\b(?:last|previous)\s+(?:year|month|summer|spring|autumn|winter)|\b(?:19|20)\d\d\b|\bago\b|"
+    r"\b(?:years?|months?)\s+(?:earlier|before|after)|\bearlier\s+this\s+year\b|\bpreviously\b|\bformerly\b|"
+    r"\bin\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b",
+    re.IGNORECASE)
 
 
 _RELATIVE_RE = re.compile(
@@ -233,6 +249,9 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
     return events, completions
 
 
+_JOINED_BY_RE = re.compile(r"\bjoined\s+(?:in\s+the\s+\w+\s+)?by\b", re.IGNORECASE)
+
+
 def _elliptical(ctx: ArticleContext, events: list[RawEvent], order: int) -> list[RawEvent]:
     """"Councillor A has quit Labour. So have her colleagues B and C." / "D followed suit":
     a change told again for more people without its verb is the change stated last before it."""
@@ -266,6 +285,13 @@ def _elliptical(ctx: ArticleContext, events: list[RawEvent], order: int) -> list
         moved = {e.person for e in events + out if e.kind == prev.kind}
         for lo, hi, date_lo, date_hi in spans:
             for m in ctx.mentions_in(sentence.start + lo, sentence.start + hi):
+                if m.person in moved and prev.explicit_to and _JOINED_BY_RE.search(masked):
+                    # "He is joined by B, who also left the Tories": B's own leaving, told
+                    # without where to, went where the change before it went.
+                    for e in events + out:
+                        if e.person == m.person and e.first.sentence is sentence and e.kind == prev.kind \
+                                and not e.explicit_to and e.from_party != prev.to_party:
+                            e.to_party, e.explicit_to = prev.to_party, True
                 if m.person in moved or re.match(r"['’]s?\b", ctx.text[m.end:m.end + 2]):
                     continue  # already moved, or a possessor ("Cllr Sharif's husband")
                 order += 1
@@ -339,6 +365,10 @@ def _named_apart(ctx: ArticleContext, pending: list[tuple[list[Atom], Subject]],
     listed = {m for found in lists for m in found.members}
     counts = {p[1].count for p in changes if p[1].count}
     lists += [found for found in counted_lists(ctx, counts) if not set(found.members) & listed]
+    listed = {m for found in lists for m in found.members}
+    moved = {e.person for e in events}
+    lists += [found for found in opening_lists(ctx, {p[0][0].sentence.index: p[1].count for p in changes})
+              if not set(found.members) & (listed | moved)]
     for found in lists:
         at = found.sentence.index
         size = len(found.members)
@@ -460,6 +490,14 @@ def _raw_event(ctx: ArticleContext, group: list[Atom], person: int, subject: Sub
                      explicit_from=from_slot is not None and from_slot.mention is not None,
                      explicit_to=to_slot is not None and to_slot.mention is not None, via=subject.via,
                      subject_phrase=subject.phrase)
+    if kind == "defection" and from_slot is None and to_slot is not None:
+        earlier = _time_as_before(ctx, group[-1])
+        if earlier is not None and earlier != event.to_party:
+            event.from_party, event.explicit_from = earlier, True
+    if kind == "defection" and to_slot is None:
+        gained = _receiving_party(ctx, group[0])
+        if gained is not None and gained != event.from_party:
+            event.to_party, event.explicit_to = gained, True
     event.relative = _in_relative_clause(group[0], ctx.mask(group[0].sentence), group[0].sentence.start)
     event.date = _event_date(ctx, group)
     if event.date is None and subject.group_sentence is not None and subject.group_sentence is not group[0].sentence:
@@ -473,6 +511,38 @@ def _raw_event(ctx: ArticleContext, group: list[Atom], person: int, subject: Sub
     event.background_cue = _background_cue(ctx, group)
     event.recent_cue = _recent_cue(ctx, group)
     return event
+
+
+# "Reform UK now has two councillors on X after A and B crossed the floor": the party the main
+# clause says grew is where the people of the "after" clause went.
+_RECEIVING_RE = re.compile(
+    rf"^[\W_]*(?:the\s+)?({_P}+)\s+(?:group\s+)?(?:(?:has|have|had)\s+)?(?:now\s+|also\s+)?"
+    r"(?:has|have|had|gained|gains|grown|grew|increased|doubled|trebled|boosted|strengthened|added|become|became)\b"
+    r"[^.;]{0,120}?\b(?:after|following|when|as)\s+[^.;]{0,160}$", re.IGNORECASE)
+
+
+@cache
+def _time_as_before_re() -> re.Pattern[str]:
+    return re.compile(lexicon()["time_as_before"].replace("{FROM}", f"{_P}+"), re.IGNORECASE)
+
+
+def _time_as_before(ctx: ArticleContext, atom: Atom) -> str | None:
+    """"rejoined Labour after two years as an independent": the party the time was spent in."""
+    sentence = atom.sentence
+    match = _time_as_before_re().match(ctx.mask(sentence), atom.end - sentence.start)
+    if match is None:
+        return None
+    party = ctx.party_at(sentence.start + match.start(1), sentence.start + match.end(1))
+    return party.name if party is not None else None
+
+
+def _receiving_party(ctx: ArticleContext, lead: Atom) -> str | None:
+    sentence = lead.sentence
+    match = _RECEIVING_RE.match(ctx.mask(sentence)[: lead.start - sentence.start])
+    if match is None:
+        return None
+    party = ctx.party_at(sentence.start + match.start(1), sentence.start + match.end(1))
+    return party.name if party is not None else None
 
 
 _LATER_RE = re.compile(
@@ -719,10 +789,19 @@ def _cue_window(ctx: ArticleContext, group: list[Atom]) -> str:
     for d in _dates_for(ctx, group)[1]:
         for i in range(d.start - sentence.start, d.end - sentence.start):
             masked[i] = " "
+    # "X, who previously sat as a Conservative, has joined Y": a relative clause on the subject
+    # that the trigger is not in describes the person, not when the change happened.
+    lead, last = group[0].start - sentence.start, group[-1].end - sentence.start
+    for clause in _ASIDE_RE.finditer("".join(masked)):
+        if clause.end() <= lead or clause.start() >= last:
+            masked[clause.start():clause.end()] = " " * (clause.end() - clause.start())
     lo, hi = _scope(ctx, group)
     lo = max(lo, group[0].start - 80) - sentence.start
     hi = min(hi, group[-1].end + 60) - sentence.start
     return "".join(masked[max(0, lo):hi])
+
+
+_ASIDE_RE = re.compile(r",\s*(?:who|whose)\b[^,;]{0,100}(?:,|[.!?]?\s*$)")
 
 
 def _background_cue(ctx: ArticleContext, group: list[Atom]) -> bool:

@@ -153,7 +153,12 @@ def titled_names(text: str, start: int, end: int) -> list[PersonMention]:
 
 
 _LIST_SEP = re.compile(r"\s*(?:\([^()]{0,60}\))?\s*(?:,\s*and\s+|,\s*plus\s+|\s+and\s+|\s+&\s+|\s+plus\s+|,\s*)")
-_DESCRIPTOR = re.compile(r"(?:(?:former|ex-|fellow|new|veteran|long-serving|deputy|council|group|Labour|Conservative|Tory|Liberal|Democrat|Lib|Dem|Green|Reform|Independent|leader|[a-z]+)\s+){1,4}(?=[A-Z])")
+# Words before a listed name ("former group leader B"); never a relative clause or a verb
+# ("A and B, who represent Carlton and Netherfield": the list has ended).
+_NOT_DESCRIPTOR = (r"(?!(?:who|whose|which|that|where|when|while|both|all|each|respectively|is|are|was|were|"
+                   r"has|have|had|will|would|represents?|represented|sits?|sat|serves?|served|said|says)\b)")
+_DESCRIPTOR = re.compile(rf"(?:{_NOT_DESCRIPTOR}(?:former|ex-|fellow|new|veteran|long-serving|deputy|council|group|Labour|"
+                         r"Conservative|Tory|Liberal|Democrat|Lib|Dem|Green|Reform|Independent|leader|[a-z]+)\s+){1,4}(?=[A-Z])")
 
 
 def _name_list(text: str, pos: int, end: int, title: str, title_start: int) -> list[PersonMention]:
@@ -352,12 +357,42 @@ def apposition_names(text: str, start: int, parties: list[PartyMention]) -> list
     return out
 
 
+_LINE_NAME_RE = re.compile(rf"[ \t]*(?:[-•*·–—][ \t]*|\d{{1,2}}[.)][ \t]*)?(?:(?:Cllr|Councillor|Coun)\.?[ \t]+)?"
+                           rf"({NAME_RE.pattern})(?=[ \t]*(?:$|[,(:–—-]))")
+_LIST_LINE_MAX = 140  # as extract.crowds.LINE_MAX: longer paragraphs are not list lines
+
+
+def list_line_names(text: str, body_start: int, parties: list[PartyMention]) -> list[PersonMention]:
+    """The name that opens each line of a list after a line ending with a colon ("The
+    councillors who have resigned are:" then "- Jo Bloggs, Abbey ward" a line each): the model
+    often misses names in a column, where they have no sentence around them."""
+    out: list[PersonMention] = []
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text[body_start:])]
+    lines = [(a + body_start, b + body_start) for a, b in lines if text[body_start + a:body_start + b].strip()]
+    open_list = False
+    for start, end in lines:
+        line = text[start:end]
+        if open_list and len(line) <= _LIST_LINE_MAX:
+            match = _LINE_NAME_RE.match(line)
+            if match:
+                s, e = start + match.start(1), start + match.end(1)
+                name = match.group(1)
+                if len(name.split()) >= 2 and _is_name_like(name) and not _is_place_or_party(name, parties, s, e):
+                    out.append(PersonMention(s, e, name))
+        elif open_list:
+            open_list = False
+        if line.rstrip().endswith(":"):
+            open_list = True
+    return out
+
+
 def find_people(text: str, body_start: int, ents: list[Entity], parties: list[PartyMention],
                 masked: list[tuple[int, int]]) -> tuple[list[Person], list[PersonMention]]:
     """All people named in the article and all their mentions, in text order."""
     mentions = titled_names(text, body_start, len(text))
     mentions += entity_names(text, ents, parties)
     mentions += apposition_names(text, body_start, parties)
+    mentions += list_line_names(text, body_start, parties)
     mentions = _dedupe(mentions)
     mentions = _dedupe(complete_lists(text, mentions, parties))
     mentions = split_shared_surnames(text, mentions)

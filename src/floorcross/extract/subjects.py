@@ -49,6 +49,25 @@ def group_phrase_regex() -> re.Pattern[str]:
     return _group_re()
 
 
+# "a third", "another (councillor)", "a further member": one more person than those just told of.
+_ANOTHER_RE = re.compile(
+    rf"(?<![\w-])(?:(?:a|an)\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|further|fresh)"
+    rf"|another)(?:\s+(?:{_P}+\s+)?(?:{_OFFICE_NOUN}|cllr|colleague)s?)?(?![\w-])(?!\s*{_W})",
+    re.IGNORECASE)
+
+
+@cache
+def _uncounted_group_re() -> re.Pattern[str]:
+    """"Several Labour councillors", "Members of the X group": representatives, not counted."""
+    data = lexicon()
+    openers = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data["uncounted_group_openers"])
+    nouns = "|".join(re.escape(n) for n in data["group_nouns"] if n != "others")
+    return re.compile(
+        rf"(?<![\w-])(?:(?:{openers})\s+(?:(?!(?:said|says|have|has|had|were|was|are|is|will|and|of)\b)[\w'’{_P}.-]+\s+){{0,4}}?"
+        rf"(?:{nouns})|members\s+of\s+(?:the\s+)?{_P}+(?:\s+group)?)(?![\w-])",
+        re.IGNORECASE)
+
+
 _DEF_GROUP_RE = re.compile(
     rf"(?<![\w-])(?:(?:the|these|those)\s+(?:(?:remaining|rebel|two|three|four|five|six|seven|eight|nine|ten|{_P}+|[a-z-]+)\s+){{0,3}}"
     r"(?:councillors|members|MPs|representatives|rebels|defectors|trio|pair|couple|duo|quartet|others|rest)"
@@ -225,7 +244,7 @@ class Resolver:
             return self._recent_group(None, atom.sentence).people
         right = re.match(
             rf"\s+(?:(?:the\s+whip\s+|whip\s+)?(?:to|from|of)\s+)?(?:(?:the|a|an|former|fellow|"
-            rf"councillors?|cllrs?|couns?|MPs?|[a-z-]+|[A-Z][\w-]+)\s+){{0,4}}?({_W}+)", masked[re_:])
+            rf"councillors?|cllrs?|couns?|MPs?|[a-z-]+|[A-Z][\w-]+|{_P}+)\s+){{0,4}}?({_W}+)", masked[re_:])
         if not right:
             return []
         return self._run_at(atom.sentence, masked, re_ + right.start(1))
@@ -261,6 +280,12 @@ class Resolver:
             if re.search(rf"{_W}+\s*,\s*$", left[: m.start()]):
                 continue  # apposition: "A and B, the two Green councillors for X, have joined"
             candidates.append((m.end(), "defgroup", m.start()))
+        for m in _ANOTHER_RE.finditer(left):
+            if not re.search(rf"{_W}+\s*,\s*$", left[: m.start()]):  # "B, another councillor, who ..."
+                candidates.append((m.end(), "another", m.start()))
+        for m in _uncounted_group_re().finditer(left):
+            if not re.search(rf"{_W}+\s*,\s*$", left[: m.start()]):
+                candidates.append((m.end(), "uncounted", m.start()))
         for m in _INDEF_DESC_RE.finditer(left):
             if re.search(rf"{_W}+\s*,\s*$", left[: m.start()]):
                 continue  # apposition: "James Buchan, a Reform UK councillor, has ..."
@@ -297,6 +322,11 @@ class Resolver:
                 found = self._recent_group(None, atom.sentence)
             if not found.people:
                 found = Subject(via="group", pending=True, count=count)
+        elif kind == "another":
+            # "Two councillors defected, while a third was suspended": someone else, unnamed here.
+            return Subject()
+        elif kind == "uncounted":
+            found = Subject(via="group", pending=True, count=None)
         elif kind in {"def", "indef"}:
             found = self._description(atom, left[start:end])
         else:

@@ -14,7 +14,7 @@ from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
 from floorcross.extract.segment import Sentence
 from floorcross.fastre import by_first_char
 from floorcross.normalise.parties import PartyMention
-from floorcross.resources import triggers_data
+from floorcross.resources import lexicon, triggers_data
 
 _P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
 # "the", "his", "the council's", and the doubled "the the" of hasty copy.
@@ -110,38 +110,26 @@ def _all_anchors() -> tuple[str, ...]:
     return tuple(sorted({a for rule in rules() for a in rule.anchors or ()}))
 
 
-_STEMS = (
-    r"defect\w*", r"quit\w*", r"left", r"leav\w*", r"resign\w*", r"join\w*", r"rejoin\w*",
-    r"re-join\w*", r"switch\w*", r"swapp?\w*", r"suspen\w*", r"whips?", r"expel\w*", r"expuls\w*",
-    r"readmi\w*", r"re-admi\w*", r"reinstat\w*", r"re-instat\w*", r"thrown", r"kicked", r"booted",
-    r"turfed", r"chucked", r"ousted", r"membership", r"independents?", r"non-affiliated",
-    r"non-aligned", r"unaffiliated", r"crossed", r"cross-bench", r"ditch\w*", r"dump\w*",
-    r"abandon\w*", r"desert\w*", r"signed", r"signs", r"signing", r"appeal", r"form", r"formed",
-    r"forming", r"found", r"founded", r"start", r"started", r"starting", r"launch\w*", r"set\s+up", r"return\w*", r"become",
-    r"became", r"becomes", r"becoming", r"split\w*", r"broke", r"broken", r"breaks", r"break",
-    r"walk\w*", r"severed", r"severs", r"ties", r"withdr\w*", r"restor\w*", r"lift\w*",
-    r"trad\w*", r"accepted", r"welcomed", r"admitted", r"moved", r"moves", r"moving", r"came",
-    r"come", r"went", r"gone", r"departure", r"exit", r"longer", r"handed", r"hands", r"tore",
-    r"tears", r"cut", r"cancel\w*", r"terminat\w*", r"ended", r"ends", r"revok\w*", r"rescind\w*",
-    r"remain\w*", r"serv\w*", r"sit", r"sits", r"sitting", r"continu\w*", r"stay\w*", r"represent\w*",
-    r"stand", r"standing", r"allowed", r"let", r"won", r"wins", r"winning", r"stripped", r"lost",
-    r"lose", r"loses", r"losing", r"changed", r"turned", r"recruit\w*", r"gain\w*", r"poach\w*",
-    r"cross", r"crosses", r"crossing", r"creat\w*", r"establish\w*", r"welcom\w*", r"snapped",
-)
+@cache
+def _stems() -> tuple[str, ...]:
+    """``trigger_stems`` of lexicon.yaml: every trigger pattern holds one of these words."""
+    return tuple(lexicon()["trigger_stems"])
+
+
 
 
 @cache
 def vocabulary_regex() -> re.Pattern[str]:
     """A fast pre-check: could this text contain a trigger at all? (Every trigger pattern starts
     with, or contains, one of these words; whole words only, so "former" is not "form".)"""
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(_STEMS)})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(_stems())})(?![\w-])", re.IGNORECASE)
 
 
 @cache
 def _ascii_vocabulary_regex() -> re.Pattern[str]:
     """:func:`vocabulary_regex` for lower-cased ASCII text, where it is the same test, written
     for a fast scan (:func:`floorcross.fastre.by_first_char`)."""
-    body = by_first_char(((stem[0], stem[1:]) for stem in _STEMS), r"[\w-]")
+    body = by_first_char(((stem[0], stem[1:]) for stem in _stems()), r"[\w-]")
     return re.compile(rf"(?:{body})(?![\w-])")
 
 

@@ -364,6 +364,12 @@ def _local_mention(text: str, s: int, e: int, tables: _PartyTables) -> PartyMent
         head = surface[: joiner.start()]
         if tables.alias_re.search(head) or tables.context_re.search(head):
             return None  # "Welsh Labour and the Labour Party": two parties, not one group
+    # "Members of the Ashfield Independents": the group is what follows "of (the)".
+    members = re.match(rf"(?:{'|'.join(parties_data()['group_member_nouns'])})\s+of\s+(?:the\s+)?", surface)
+    if members:
+        s += members.end()
+        surface = text[s:e]
+        words = surface.split()
     # Drop leading words that cannot start a group name ("The", "Labour's").
     while words and (words[0] in {"The", "A", "An", "In", "On", "At", "For", "Former"}
                      or (words[0] == "New" and len(words) > 2)):
