@@ -21,7 +21,9 @@ _P = re.escape(PARTY_CHAR)
 _SEATS = r"(?:councillors?|members?|seats?|representatives?|politicians?|cllrs)"
 # After "three Liberal Democrats": the people, perhaps named in apposition, then their move
 # ("..., A, B and C, have all resigned"): people moving, not a seat count.
-_MOVING = (r"(?:\s*,[^.;]{0,80}?,)?\s+(?:(?:have|has|had|both|all|also|now|then)\s+)*"
+# "four Green councillors on X District Council resigned": a place between them and the move.
+_MOVING = (r"(?:\s*,[^.;]{0,80}?,)?(?:\s+(?:on|in|at|from)\s+(?:the\s+)?[A-Z][\w'’-]*"
+           r"(?:\s+(?:and\s+|of\s+|with\s+|upon\s+)?[A-Z][\w'’-]*){0,4})?\s+(?:(?:have|has|had|both|all|also|now|then)\s+)*"
            r"(?:quit|resign|defect|join|leave|left|walk|switch|cross|form|move|swap|ditch|desert|abandon|broke|break|split)\w*")
 _MOVING_AFTER = re.compile(rf"\s+(?:the\s+)?{_P}+(?:\s+{_SEATS})?{_MOVING}", re.IGNORECASE)
 
