@@ -435,7 +435,9 @@ class Resolver:
             count = int(num) if num.isdigit() else number_words().get(num)
         if count is not None and count < 2:
             return self._recent_group(None, sentence)
-        shifted = bool(_topic_shift().match(sentence.text))
+        # "Two other councillors", "three more": not the people named before.
+        shifted = bool(_topic_shift().match(sentence.text)) or bool(
+            match and re.search(r"\b(?:other|more|further|additional)\b", match.group(0), re.IGNORECASE))
         for size, members in () if shifted else reversed(self.groups):
             # "All four" are the four named before, unless the story has moved on ("Meanwhile, two ...").
             if (count is None or size == count) and (count is not None or (match and match.group("det"))):
