@@ -37,6 +37,8 @@ _AFTER = [
     rf"\b(?:his|her|their|whose)\s+{_NAME}\s+seat\b",
     # "who represents the safe Tory seat of Pedmore and Stourbridge East"
     rf"(?:represents?|representing|represented|holds?|held)\s+the\s+(?:[\w-]+\s+){{0,3}}?(?:seat|ward|division)\s+of\s+{_NAME}",
+    # "Jim Hale, Rothwell ward, said ..." / "- Jim Hale, Rothwell ward" (a list line): the ward in apposition
+    rf"\A\s*[,–—]\s*(?:the\s+)?{_NAME}{_WARD_WORD}(?=\s*(?:$|[.;,)–—]))",
     # "was a Battenhall ward member before the election"
     rf"\b(?:is|was|been|as)\s+(?:a|an|the)\s+{_NAME}{_WARD_WORD}\s+(?:{_P}+\s+)?(?:councillor|member)\b",
 ]
