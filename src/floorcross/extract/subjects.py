@@ -295,6 +295,10 @@ class Resolver:
         desc = _DEF_DESC_RE.match(masked)
         if desc and desc.end() <= rs:
             candidates.append((desc.end(), "def", desc.start()))
+        if not candidates and re.search(r"(?:^|[\W_])(?:those|the\s+ones)\s+$", left, re.IGNORECASE) \
+                and re.match(r"[a-z]+ing\b", atom.text, re.IGNORECASE):
+            # "Those leaving the group are: A, B ...": the people are named after the verb.
+            return Subject(via="group", pending=True, count=None)
         if not candidates:
             return Subject()
         # Nearest to the trigger; a group or description that contains a person loses to it.
