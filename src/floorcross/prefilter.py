@@ -520,7 +520,8 @@ def _member_list_spans(text: str, spans: list[tuple[int, int]]) -> set[int]:
     """Sentences that may name a group's members away from the change ("These councillors are
     A, B and C", a name per line after a colon, "D followed suit"): the extractor reads them too
     (extract.crowds)."""
-    from floorcross.extract.crowds import LINE_MAX, ellipsis_patterns, might_name_members
+    from floorcross.extract.crowds import ellipsis_patterns, might_name_members
+    from floorcross.extract.segment import LIST_LINE_MAX
 
     after, before = ellipsis_patterns()
     wanted: set[int] = set()
@@ -530,7 +531,7 @@ def _member_list_spans(text: str, spans: list[tuple[int, int]]) -> set[int]:
             wanted.add(i)  # ... or repeat a change for more people ("So have B and C")
         if chunk.rstrip().endswith(":") and "\n" in text[end : end + 3]:
             j = i + 1
-            while j < len(spans) and spans[j][1] - spans[j][0] <= LINE_MAX:
+            while j < len(spans) and spans[j][1] - spans[j][0] <= LIST_LINE_MAX:
                 wanted.add(j)
                 j += 1
     return wanted

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
-from floorcross.extract.segment import Sentence
+from floorcross.extract.segment import LIST_BULLET, LIST_LINE_MAX, Sentence
 from floorcross.normalise.parties import PartyMention
 from floorcross.resources import lexicon
 
@@ -146,8 +146,6 @@ def counted_lists(ctx: ArticleContext, counts: set[int]) -> list[MemberList]:
     return out
 
 
-_BULLET = re.compile(r"^[\s\-•*·–—]*(?:\d{1,2}[.)]\s*)?")
-LINE_MAX = 140
 
 
 def list_lines(sentences: list[Sentence]) -> list[list[Sentence]]:
@@ -164,7 +162,7 @@ def list_lines(sentences: list[Sentence]) -> list[list[Sentence]]:
         run: list[Sentence] = []
         for q in paragraphs[i + 1 :]:
             line = by_paragraph[q]
-            if sum(len(x.text) for x in line) > LINE_MAX or line[-1].text.rstrip().endswith(":"):
+            if sum(len(x.text) for x in line) > LIST_LINE_MAX or line[-1].text.rstrip().endswith(":"):
                 break
             run.append(line[0])
         if len(run) >= 2:
@@ -214,7 +212,7 @@ def _line_lists(ctx: ArticleContext) -> list[MemberList]:
         found = MemberList(lead)
         for line in lines:
             masked = ctx.mask(line)
-            start = _BULLET.match(masked).end()
+            start = LIST_BULLET.match(masked).end()
             if not masked.startswith(PERSON_CHAR, start):
                 continue
             mention = ctx.mention_at(line.start + start)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from floorcross.extract.segment import LIST_BULLET, LIST_LINE_MAX, paragraphs
 from floorcross.nlp import Entity
 from floorcross.normalise.councils import gazetteer
 from floorcross.normalise.names import (
@@ -357,31 +358,28 @@ def apposition_names(text: str, start: int, parties: list[PartyMention]) -> list
     return out
 
 
-_LINE_NAME_RE = re.compile(rf"[ \t]*(?:[-•*·–—][ \t]*|\d{{1,2}}[.)][ \t]*)?(?:(?:Cllr|Councillor|Coun)\.?[ \t]+)?"
-                           rf"({NAME_RE.pattern})(?=[ \t]*(?:$|[,(:–—-]))")
-_LIST_LINE_MAX = 140  # as extract.crowds.LINE_MAX: longer paragraphs are not list lines
+_LINE_NAME_RE = re.compile(rf"(?:(?:Cllr|Councillor|Coun)\.?[ \t]+)?({NAME_RE.pattern})(?=[ \t]*(?:$|[,(:–—-]))")
 
 
 def list_line_names(text: str, body_start: int, parties: list[PartyMention]) -> list[PersonMention]:
     """The name that opens each line of a list after a line ending with a colon ("The
     councillors who have resigned are:" then "- Jo Bloggs, Abbey ward" a line each): the model
-    often misses names in a column, where they have no sentence around them."""
+    often misses names in a column, where they have no sentence around them. The lines are
+    those :func:`floorcross.extract.crowds.list_lines` reads the members from."""
     out: list[PersonMention] = []
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text[body_start:])]
-    lines = [(a + body_start, b + body_start) for a, b in lines if text[body_start + a:body_start + b].strip()]
     open_list = False
-    for start, end in lines:
+    for start, end in paragraphs(text, body_start):
         line = text[start:end]
-        if open_list and len(line) <= _LIST_LINE_MAX:
-            match = _LINE_NAME_RE.match(line)
+        if open_list and len(line) <= LIST_LINE_MAX:
+            match = _LINE_NAME_RE.match(line, LIST_BULLET.match(line).end())
             if match:
                 s, e = start + match.start(1), start + match.end(1)
                 name = match.group(1)
                 if len(name.split()) >= 2 and _is_name_like(name) and not _is_place_or_party(name, parties, s, e):
                     out.append(PersonMention(s, e, name))
-        elif open_list:
+        else:
             open_list = False
-        if line.rstrip().endswith(":"):
+        if line.endswith(":"):
             open_list = True
     return out
 

@@ -43,6 +43,11 @@ def parse_header(text: str) -> tuple[str | None, int]:
 
 _PARAGRAPH_RE = re.compile(r"\S(?:[^\r\n]*\S)?")  # a line's text, whitespace trimmed
 
+# Lines of a list after a line ending with a colon ("The councillors are:" then a name a line):
+# the bullet or number a line may open with, and the longest line that is still a list line.
+LIST_BULLET = re.compile(r"^[\s\-•*·–—]*(?:\d{1,2}[.)]\s*)?")
+LIST_LINE_MAX = 140
+
 
 def paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Non-empty lines of the text as ``(start, end)`` spans, whitespace trimmed."""

@@ -116,8 +116,6 @@ def _stems() -> tuple[str, ...]:
     return tuple(lexicon()["trigger_stems"])
 
 
-
-
 @cache
 def vocabulary_regex() -> re.Pattern[str]:
     """A fast pre-check: could this text contain a trigger at all? (Every trigger pattern starts
