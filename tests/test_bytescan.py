@@ -182,3 +182,39 @@ def test_the_engines_agree(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_every_kind_has_words() -> None:
     assert all(vocabulary()[kind] for kind in KINDS)
     assert bytescan.main(["--help"]) == 2
+
+
+HYPERSCAN = importlib.util.find_spec("hyperscan") is not None
+
+
+@pytest.mark.skipif(not HYPERSCAN, reason="Hyperscan is not installed here")
+def test_the_compiled_database_is_kept_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLOORCROSS_CACHE", str(tmp_path))
+    fresh = ByteScan(vocabulary())
+    assert fresh.engine == "hyperscan"
+    [kept] = tmp_path.glob("bytescan-*.hsdb")
+    loaded = ByteScan(vocabulary())  # read back from the file, not compiled
+    page = f"<html><body><p>{escape(DEFECTION)}</p></body></html>".encode()
+    assert loaded.passes(page) and fresh.passes(page)
+    assert not loaded.passes(b"<p>The library opens later on Thursdays.</p>")
+    # A file changed behind our back is not handed to Hyperscan: compiled again and rewritten.
+    data = bytearray(kept.read_bytes())
+    data[-10] ^= 0xFF
+    kept.write_bytes(bytes(data))
+    assert ByteScan(vocabulary()).passes(page)
+    assert kept.read_bytes() != bytes(data)
+    kept.write_bytes(b"floorcross-hsdb-1\n")  # cut short
+    assert ByteScan(vocabulary()).passes(page)
+
+
+@pytest.mark.skipif(not HYPERSCAN, reason="Hyperscan is not installed here")
+def test_no_cache_folder_means_compiling_each_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLOORCROSS_CACHE", "")
+    monkeypatch.chdir(tmp_path)
+    assert ByteScan(vocabulary()).engine == "hyperscan"
+    assert not list(tmp_path.rglob("*.hsdb"))
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("FLOORCROSS_CACHE", str(blocked / "cache"))  # cannot be made: still runs
+    page = f"<p>{escape(DEFECTION)}</p>".encode()
+    assert ByteScan(vocabulary()).passes(page)
