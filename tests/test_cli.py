@@ -387,3 +387,22 @@ def test_eval_folder_without_pairs_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     [line] = stderr_lines(result)
     assert line.startswith(f"floorcross: {tmp_path}: no NAME.txt + NAME.gold.json pairs")
+
+
+def _script(prelude: str, *args: str) -> subprocess.CompletedProcess[str]:
+    code = f"{prelude}; from floorcross.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_the_script_ends_with_its_exit_status_output_and_exit_handlers() -> None:
+    """main() leaves by os._exit once done: the status, every line written and the atexit
+    handlers (logging's among them) must all survive that."""
+    bye = "import atexit, sys; atexit.register(lambda: sys.stderr.write('handlers ran\\n'))"
+    ok = _script(bye, "extract", str(DEFECTION))
+    assert ok.returncode == 0 and "handlers ran" in ok.stderr
+    assert json.loads(ok.stdout.splitlines()[-1])["relevant"] is True  # output flushed
+    bad = _script(bye, "no-such-command")
+    assert bad.returncode == 2 and "handlers ran" in bad.stderr
+    missing = _script(bye, "extract", str(REPO_ROOT / "no-such-file.txt"))
+    assert missing.returncode == 1 and "no-such-file.txt" in missing.stderr
