@@ -76,8 +76,26 @@ def differences(record: ArticleRecord, gold: dict, text: str) -> list[str]:
         for span in event["evidence"]:
             if text[span["start"] : span["end"]] != span["text"]:
                 problems.append(f"{event['person']}: evidence is not a slice of the text")
+    for statement in record.composition:
+        for span in statement.evidence:
+            if text[span.start : span.end] != span.text:
+                problems.append(f"seat count {statement.party}: evidence is not a slice of the text")
+        if not any(_states_count(span.text, statement.seats) for span in statement.evidence):
+            problems.append(f"seat count {statement.party} {statement.seats}: evidence does not state it")
     problems += _composition_differences(predicted["composition"], gold["composition"])
     return problems
+
+
+_NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+
+
+def _states_count(text: str, seats: int) -> bool:
+    """Whether a sentence gives the number (as digits, or as a word up to twenty)."""
+    import re
+
+    words = [str(seats)] + ([_NUMBER_WORDS[seats]] if seats < len(_NUMBER_WORDS) else []) + (["zero", "none"] if seats == 0 else [])
+    return any(re.search(rf"(?<![\w-]){w}(?![\w-])", text, re.IGNORECASE) for w in words)
 
 
 def _composition_differences(predicted: list[dict], gold: list[dict]) -> list[str]:

@@ -202,13 +202,13 @@ def find_composition(ctx: ArticleContext, councils: list[CouncilMention],
                     council=council, party=party.name,
                     seats=seats, date=ctx.published,
                     evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
-    for party, seats, lead in _table_counts(ctx):
+    for party, seats, lead, line in _table_counts(ctx):
         council = _council_for(ctx, lead.start, councils) or default_council
         if (council, party.name) not in found:
             found[(council, party.name)] = CompositionStatement(
                 council=council, party=party.name,
                 seats=seats, date=ctx.published,
-                evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
+                evidence=[Evidence(start=line.start, end=line.end, text=line.text)])
     return list(found.values())
 
 
@@ -293,7 +293,7 @@ _TABLE_LINE = re.compile(rf"^[\W_]*(?P<party>{_P}+)(?:\s+(?:group|party|members?
                          re.IGNORECASE)
 
 
-def _table_counts(ctx: ArticleContext) -> list[tuple[PartyMention, int, object]]:
+def _table_counts(ctx: ArticleContext) -> list[tuple[PartyMention, int, object, object]]:
     """A table of counts after a line that ends with a colon ("... as follows:" then "Plaid
     Cymru 38 (+2)", "Labour 17 (-5)", one per line)."""
     from floorcross.extract.crowds import list_lines
@@ -311,7 +311,7 @@ def _table_counts(ctx: ArticleContext) -> list[tuple[PartyMention, int, object]]
             number = match.group("n") or match.group("n2")
             party = ctx.party_at(line.start + match.start(group), line.start + match.end(group))
             if party is not None:
-                out.append((party, int(number), lead))
+                out.append((party, int(number), lead, line))
     return out
 
 
