@@ -105,7 +105,9 @@ def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
             and change.to_party and raw.to_party and raw.explicit_to and change.explicit_to:
         return False
     if raw.kind == "defection" and any(r.sentences[0] is raw.sentences[0] and r.relative != raw.relative
-                                       and _timed(r if r.relative else raw) for r in change.raws):
+                                       and _timed(r if r.relative else raw)
+                                       and not _forms_group(raw if r.relative else r, r if r.relative else raw, published)
+                                       for r in change.raws):
         # Two moves of one person that one sentence keeps apart in time ("who walked out of
         # Labour last month has joined the Conservatives") are two changes; without a time
         # ("councillors who have left the party have formed a new group") they are one move.
@@ -120,6 +122,20 @@ def _compatible(change: Change, raw: RawEvent, published: str | None) -> bool:
     if all(a.nominal for a in raw.atoms) and raw.date is None:
         return True  # "his defection", "her suspension": a reference to a change stated elsewhere
     return change.background == _provisional_background(raw, published)
+
+
+_FORMING = re.compile(r"\b(?:form|formed|forming|found|founded|founding|launch|launched|launching|set\s+up|setting\s+up|"
+                      r"creat\w*|establish\w*|start|started|starting)\b", re.IGNORECASE)
+
+
+def _forms_group(main: RawEvent, relative: RawEvent, published: str | None) -> bool:
+    """"Councillors who quit the Greens last week have formed a new group": in the month of the
+    news, the group is where they went when they left, one move (unlike "who quit Labour last
+    month has joined Reform", or "who left the party in April have formed a group" in May)."""
+    if relative.background_cue or relative.date is None or published is None \
+            or not relative.date.value or relative.date.value[:7] != published[:7]:
+        return False
+    return any(_FORMING.search(a.text) for a in main.atoms if a.role in {"join", "gain"})
 
 
 def _timed(raw: RawEvent) -> bool:
@@ -191,7 +207,8 @@ def order_and_fill(ctx: ArticleContext, changes: list[Change], completions: list
                 if change.to_party is None and all(r.bare for r in change.raws) and destination:
                     change.to_party = destination
                 if change.from_party is None:
-                    change.from_party = _subject_party(ctx, change) or previous_to or _party_before(ctx, change)
+                    change.from_party = (_subject_party(ctx, change) or previous_to or _also_party(ctx, change, changes)
+                                         or _party_before(ctx, change))
                 if change.to_party is None:
                     change.to_party = "Independent"
                 if change.from_party == change.to_party and change.from_party is not None:
@@ -361,6 +378,21 @@ def _subject_party(ctx: ArticleContext, change: Change) -> str | None:
             if inside:
                 return inside[-1].name
     return None
+
+
+_ALSO_BEFORE = re.compile(r"\balso\s+(?:(?:have|has|had|now)\s+)?$", re.IGNORECASE)
+
+
+def _also_party(ctx: ArticleContext, change: Change, changes: list[Change]) -> str | None:
+    """"A has resigned from Labour. B and C have also handed in their membership cards": a change
+    told as "also" leaves the party of the change stated just before it."""
+    first = change.raws[0].first
+    if not _ALSO_BEFORE.search(ctx.text[first.sentence.start:first.start]) or \
+            any(a.role not in {"leave", "group_leave", "bare"} for r in change.raws for a in r.atoms):
+        return None  # "will also join the group": also joining, not leaving the same party
+    earlier = [c for c in changes if c.person != change.person and c.kind == "defection"
+               and c.raws[0].first.start < first.sentence.start and c.from_party not in (None, "Independent")]
+    return max(earlier, key=lambda c: c.raws[0].first.start).from_party if earlier else None
 
 
 def _party_before(ctx: ArticleContext, change: Change) -> str | None:

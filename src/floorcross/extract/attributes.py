@@ -418,6 +418,12 @@ def party_of(ctx: ArticleContext, person: int, before: int | None = None, allow_
             if p and p.name != "Independent":
                 return p.name
         right = masked[rel_end : rel_end + 90]
+        # "Jane Roe (Lib Dem, Bodmin St Leonard)", "Jo Bell (Con)": the party in brackets
+        bracket = re.match(rf"\s*\(\s*({_P}+)\s*(?:[,;/–-][^()]{{0,60}})?\)", right)
+        if bracket:
+            p = ctx.party_at(span_end + bracket.start(1), span_end + bracket.end(1))
+            if p and p.name != "Independent":
+                return p.name
         app = re.match(rf"\s*,\s+(?:who\s+(?:is|was|has\s+been|had\s+been)\s+)?(?:the|a|an)\s+(?:[a-z-]+\s+){{0,2}}({_P}+)\s+(?:councillor|cllr|member|MP|representative|politician|group)", right, re.IGNORECASE)
         if not app:
             app = re.match(rf"\s*,\s+(?:the|a|an)\s+[^,.;]{{0,40}}?\b(?:for|of)\s+the\s+({_P}+)", right)

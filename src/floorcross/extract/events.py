@@ -267,7 +267,11 @@ def _elliptical(ctx: ArticleContext, events: list[RawEvent], order: int) -> list
         for regex in after_res:
             match = regex.search(masked)
             if match:
-                spans.append((match.end(), len(masked), match.end(), len(masked)))
+                # "Joining him is B, who had been deputy leader until last year": the relative
+                # clause describes B; it does not date the move.
+                aside = re.search(r",\s*(?:who|whose|which)\b", masked[match.end():])
+                date_hi = match.end() + aside.start() if aside else len(masked)
+                spans.append((match.end(), len(masked), match.end(), date_hi))
         for regex in before_res:
             match = regex.search(masked)
             if match:
@@ -601,7 +605,10 @@ _NAMED_AS = re.compile(
     rf"\b(?:called|named|known\s+as|to\s+be\s+known\s+as|under\s+the\s+(?:name|banner)(?:\s+of)?|"
     rf"created|formed|launched|set\s+up|founded|establish(?:ed)?|"
     rf"(?:creation|formation|launch)\s+of(?:\s+(?:a|the))?(?:\s+new)?(?:\s+[\w-]+)?\s+(?:group|party|grouping),?|"
-    rf"\b(?:a|the)\s+new(?:\s+[\w-]+)?\s+(?:group|party|grouping)\s*[,:–—-])\s+(?:the\s+)?[‘'\"“]?({_P}+)",
+    rf"\b(?:a|the)\s+new(?:\s+[\w-]+)?\s+(?:group|party|grouping)\s*[,:–—-])\s+(?:the\s+)?[‘'\"“]?({_P}+)"
+    # "The Hexley Voice group is made up of A, B and C": the new group named by who is in it
+    rf"|^[\W_]*(?:the\s+)?[‘'\"“]?({_P}+)[’'\"”]?\s+(?:group\s+)?(?:is|will\s+be)\s+(?:made\s+up\s+of|led\s+by|chaired\s+by)"
+    rf"|^[\W_]*(?:the\s+)?[‘'\"“]?({_P}+)[’'\"”]?\s+(?:group\s+)?(?:consists\s+of|comprises|includes|members\s+are)",
     re.IGNORECASE)
 
 
@@ -618,7 +625,8 @@ def _named_new_group(ctx: ArticleContext, slot: PartySlot) -> str | None:
         for match in [apposition] + list(_NAMED_AS.finditer(masked, lo)):
             if match is None:
                 continue
-            party = ctx.party_at(s.start + match.start(1), s.start + match.end(1))
+            group = next(g for g in range(1, (match.re.groups or 1) + 1) if match.group(g))
+            party = ctx.party_at(s.start + match.start(group), s.start + match.end(group))
             if party is not None and (party.local or not _is_national(party.name)):
                 return party.name
     return None
@@ -634,7 +642,14 @@ def _slot_party(ctx: ArticleContext, slot: PartySlot | None, atom: Atom) -> str 
     if slot is None:
         return None
     if slot.mention is not None:
+        if slot.mention.name == "Independent" and re.search(
+                r"\b(?:new|breakaway|splinter)\s+$", ctx.text[max(0, slot.mention.start - 20):slot.mention.start],
+                re.IGNORECASE) and re.match(r"\s+group\b", ctx.text[slot.mention.end:slot.mention.end + 8]):
+            # "a new independent group ... will be known as X": the group's name where the text gives it
+            return _named_new_group(ctx, slot) or slot.mention.name
         return slot.mention.name
+    if slot.generic and re.search(r"\bparties$", slot.generic, re.IGNORECASE):
+        return None  # "resigned from their parties": each person's own, from what the text gives them
     if slot.generic and _NEW_GROUP.search(slot.generic):
         # "formed a new group": the group's own name if the text gives it, not an older party.
         return _named_new_group(ctx, slot)
@@ -811,7 +826,15 @@ def _background_cue(ctx: ArticleContext, group: list[Atom]) -> bool:
         return True
     lead = group[0]
     before = ctx.mask(lead.sentence)[: lead.start - lead.sentence.start]
-    return bool(re.search(rf"(?:{'|'.join(lexicon()['past_clause_cues'])})", before, re.IGNORECASE))
+    cue = re.search(rf"(?:{'|'.join(lexicon()['past_clause_cues'])})", before, re.IGNORECASE)
+    if not cue:
+        return False
+    if not re.match(r"(?i)after\b", cue.group(0)):
+        return True  # "vacant since he quit the group", "before he left": a state measured from it
+    # "has joined Reform, a year after he walked out": earlier than the change of the main clause.
+    # Where the sentence states no other change ("are now part of the Independent group after
+    # quitting the party last week"), the "after" clause is the news itself.
+    return any(a not in group and a.role not in {"to_ind", "when"} for a in find_atoms(ctx, lead.sentence))
 
 
 def _recent_cue(ctx: ArticleContext, group: list[Atom]) -> bool:

@@ -193,6 +193,9 @@ class Resolver:
                          masked[pos:start], re.IGNORECASE):
                 continue
             return Subject(self._run_at(atom.sentence, masked, start), "object")
+        if re.match(rf"\s*(?:(?:former|fellow|rebel|disaffected|{_P}+)\s+){{0,3}}(?:councillors|members|cllrs|MPs|MSPs|MLAs)\b", rest):
+            # "A new group has been formed by councillors who quit the Greens": named later, or never.
+            return Subject(via="group", pending=True, count=None)
         indefinite = re.match(r"\s*(?:(?:another|a|an|its|their|new|first|second|third|fourth|fifth)\s+)+", rest)
         if indefinite:
             return self._description(atom, rest[: indefinite.end() + 20])
@@ -311,6 +314,13 @@ class Resolver:
             return self._pronoun(atom.sentence, masked, word, start)
         phrase = (atom.sentence.start + start, atom.sentence.start + end)
         named_too = re.search(rf"({_W}+)\s*(?:,\s*and|,|and)\s*$", left[:start])
+        one_of = re.search(rf"({_W}+)\s*,?\s+(?:is|was|are|were|became|becomes)\s+(?:also\s+|now\s+)?"
+                           r"((?:one\s+of|among)\s+(?:the\s+)?)?$", left[:start])
+        if one_of and not one_of.group(2) and not re.match(r"(?i)(?:one\s+of|among)\b", left[start:end]):
+            one_of = None
+        if kind in {"group", "defgroup", "uncounted"} and one_of:
+            # "X is one of three councillors to have quit": X is the one named of the group.
+            return Subject(self._run_at(atom.sentence, masked, one_of.start(1)), "person")
         if kind == "group" and named_too and re.match(r"(?i)\S+\s+(?:more\s+)?others?\b", left[start:end]):
             # "A and B and seven others left": the named ones, the others unnamed.
             return Subject(self._run_at(atom.sentence, masked, named_too.start(1)), "person")

@@ -25,7 +25,7 @@ _GENERIC = (
     r"parliamentary|new|current|entire|whole|fledgling|main|mainstream|governing|parent)\s+)*"
     # "a new political group", "an independent splinter group": a group not yet named
     r"|(?:a|an)\s+(?:(?:political|independent|council)\s+)?(?:new|breakaway|splinter|fledgling)\s+(?:(?:political|independent|council)\s+)*)"
-    r"(?:party|group|whip|movement)"
+    r"(?:(?:respective\s+)?parties|party|group|whip|movement)"
     r"(?!\s+(?:leader|whip|meeting|chair|line|member|members|colleagues|policy|policies))"
 )
 

@@ -27,7 +27,7 @@ _WARD_WORD = r"(?:\s+[Ww]ard|\s+[Dd]ivision|\s+[Ee]lectoral\s+[Dd]ivision)"
 
 # Phrases after the name: (pattern, must the person be the nearest name before it).
 _AFTER = [
-    rf"\A\s*\(\s*(?:(?:Lab|Con|Cons|LD|Lib\s+Dem|Ind|Indep|Green|Grn|Reform|SNP|Plaid|UKIP|Res|RA)\.?\s*[,/–-]\s*)?{_NAME}{_WARD_WORD}?\s*\)",
+    rf"\A\s*\(\s*(?:(?:{_P}+|Lab|Con|Cons|LD|Lib\s+Dem|Ind|Indep|Green|Grn|Reform|SNP|Plaid|UKIP|Res|RA)\.?\s*[,/–-]\s*)?{_NAME}{_WARD_WORD}?\s*\)",
     (
         rf"(?:represents?|representing|represented|re-elected\s+to\s+represent|elected\s+to\s+represent|"
         rf"member\s+for|councillors?\s+for|representative\s+for|candidate\s+for|sits?\s+for|sat\s+for|"

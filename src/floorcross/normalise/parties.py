@@ -200,6 +200,8 @@ def _discovery_res() -> tuple[re.Pattern[str], ...]:
         # "left Labour to form Hexley Voice", "have set up the Dunmore Alliance": a group named as it is formed.
         re.compile(rf"\b(?:form|formed|forming|found|founded|founding|launch|launched|launching|set\s+up|setting\s+up|"
                    rf"start|started|starting|create|created|creating)\s+(?:the\s+|a\s+)?(?:new\s+)?[‘'\"“]?{_GROUP_NAME}"),
+        # "... will be known as Hexley Together", "a group called the Dunmore Alliance"
+        re.compile(rf"\b(?:called|named|known\s+as|under\s+the\s+(?:name|banner)(?:\s+of)?)\s+(?:the\s+)?[‘'\"“]?{_GROUP_NAME}"),
     )
 
 
@@ -207,7 +209,7 @@ def discover_local_groups(text: str) -> frozenset[str]:
     """Names of local groups an article gives in its own words (see ``local_group_contexts`` in
     parties.yaml), so that every other place it names them is a party mention too."""
     if not any(w in text for w in ("ticket", "lost", "party,", "group,", "form", "found", "launch", "set up",
-                                   "start", "creat")) and not re.search(
+                                   "start", "creat", "called", "named", "known as", "banner")) and not re.search(
             r"[A-Z]\w+ [A-Z]\w+ (?:councillor|member|leader|group|candidate|cllr|spokes|whip|colleague|administration)", text):
         return frozenset()
     tables = _tables()
@@ -287,7 +289,18 @@ def find_parties(text: str, start: int = 0, end: int | None = None,
         # "Plaid Cymru for the Havering Residents' Association": look again after the joiner.
         pos = match.start() + joiner.end() if (mention is None and joiner) else match.end()
     found += _acronyms(text, start, end, segment, found)
+    if "(" in segment:
+        labels = parties_data()["bracket_labels"]
+        for match in _bracket_label_re().finditer(segment):
+            s, e = match.start("label") + start, match.end("label") + start
+            found.append(PartyMention(s, e, text[s:e], labels[match.group("label")]))
     return _longest_non_overlapping(found)
+
+
+@cache
+def _bracket_label_re() -> re.Pattern[str]:
+    labels = sorted(parties_data()["bracket_labels"], key=len, reverse=True)
+    return re.compile(rf"\(\s*(?P<label>{'|'.join(re.escape(w) for w in labels)})\.?(?=\s*[,;/)–-])")
 
 
 def _acronyms(text: str, start: int, end: int, segment: str, found: list[PartyMention]) -> list[PartyMention]:
