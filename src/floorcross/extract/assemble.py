@@ -149,7 +149,9 @@ def drop_original_memberships(changes: list[Change]) -> list[Change]:
     for c in changes:
         left_later = any(o is not c and o.person == c.person and o.from_party == c.to_party
                          and o.kind == "defection" for o in changes)
-        if (c.kind == "defection" and c.from_party is None and c.to_party and c.date is None
+        returned = any(re.match(r"(?:rejoin|re-join|return|went\s+back|came\s+back)", a.text, re.IGNORECASE)
+                       for r in c.raws for a in r.atoms)  # "rejoined X, the party she left": a return
+        if (c.kind == "defection" and c.from_party is None and c.to_party and c.date is None and not returned
                 and left_later and all(r.explicit_to and not r.explicit_from for r in c.raws)):
             continue
         out.append(c)

@@ -150,6 +150,8 @@ def _linked(a: Atom, b: Atom, masked: str, base: int) -> bool:
         # "has joined Y after quitting X", "Y has welcomed A, who quit X on Monday": one switch,
         # unless the leaving is dated apart ("after quitting X last year" is an earlier change).
         return not _OLD_DATE_RE.search(raw_gap + " " + b.text + " " + after_b)
+    if re.search(r"\b(?:he|she|they)\s+(?:had\s+)?(?:first\s+|originally\s+)?(?:left|quit)\b", raw_gap, re.IGNORECASE):
+        return False  # "rejoined X, the party she left in 2021 to sit as an independent"
     if _GAP_DATE_RE.search(raw_gap) and _GAP_DATE_RE.search(after_b):
         return False  # "left Labour in 2008 and joined the Lib Dems in 2009": two changes
     if _relative_then_main(a, b, masked, base):
@@ -246,7 +248,43 @@ def collect_events(ctx: ArticleContext) -> tuple[list[RawEvent], list[Completion
     _parties_from_lists(ctx, events)
     events += _lone_completions(ctx, completions, events, order + len(events))
     events += _elliptical(ctx, events, order + len(events))
+    events += _left_before(ctx, events, completions, order + len(events))
     return events, completions
+
+
+# "has rejoined the Conservatives, the party she left in 2021", "returns to Labour, which he quit
+# in 2019": the party joined is one the person had left before, an earlier change.
+_LEFT_BEFORE_RE = re.compile(
+    r"\s*,?\s*(?:the\s+(?:same\s+)?(?:party|group)\s+)?(?:that\s+|which\s+)?(?:he|she|they)\s+(?:had\s+)?"
+    r"(?:first\s+|originally\s+|previously\s+|once\s+)?(?:left|quit|walked\s+out\s+of|resigned\s+from|abandoned|deserted)\b"
+    r"[^.;,]{0,60}", re.IGNORECASE)
+
+
+def _left_before(ctx: ArticleContext, events: list[RawEvent], completions: list[Completion],
+                 order: int) -> list[RawEvent]:
+    out: list[RawEvent] = []
+    for event in events:
+        if event.kind != "defection" or event.to_party in (None, "Independent"):
+            continue
+        atom = next((a for a in event.atoms if a.role == "join" and a.to_slot is not None), None)
+        if atom is None or any(o.person == event.person and o.from_party == event.to_party for o in events + out):
+            continue
+        sentence = atom.sentence
+        match = _LEFT_BEFORE_RE.match(ctx.mask(sentence), atom.to_slot.end - sentence.start)
+        if not match:
+            continue
+        lo, hi = sentence.start + match.start(), sentence.start + match.end()
+        dates = [d for d in ctx.dates_in(lo, hi) if not ctx.in_quote(d.start)]
+        if event.date is not None and lo <= event.date.start < hi:
+            event.date = None  # the date of the earlier leaving, not of the return
+        for c in completions:
+            if c.person == event.person and c.date is not None and lo <= c.date.start < hi:
+                c.date = None
+        order += 1
+        out.append(RawEvent("defection", event.person, event.to_party, None, [atom], [sentence],
+                            date=dates[0] if dates else None, background_cue=True, order=order,
+                            explicit_from=True, via=event.via))
+    return out
 
 
 _JOINED_BY_RE = re.compile(r"\bjoined\s+(?:in\s+the\s+\w+\s+)?by\b", re.IGNORECASE)
