@@ -412,7 +412,7 @@ def party_of(ctx: ArticleContext, person: int, before: int | None = None, allow_
                 return p.name
         left = masked[max(0, rel - 50) : rel]
         former = "" if allow_former else r"(?<!former\s)(?<!ex-)"
-        adj = re.search(rf"{former}({_P}+)(?:['’]s)?\s+(?:[a-z-]+\s+){{0,2}}?(?:(?:county|borough|district|city|town|parish)\s+)?(?:councillor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|group\s+leader|leader|candidate|peer|mayor)?(?:\s+for\s+[^,.;]{{1,40}}?)?\s*,?\s*$", left, re.IGNORECASE)
+        adj = re.search(rf"{former}({_P}+)(?:['’]s?)?\s+(?:[a-z-]+\s+){{0,2}}?(?:(?:county|borough|district|city|town|parish)\s+)?(?:councillor|cllr|coun|member|MP|MSP|MLA|MEP|AM|politician|representative|group\s+leader|leader|candidate|peer|mayor)?(?:\s+for\s+[^,.;]{{1,40}}?)?\s*,?\s*$", left, re.IGNORECASE)
         if adj:
             p = ctx.party_at(sentence.start + rel - len(left) + adj.start(1), sentence.start + rel - len(left) + adj.end(1))
             if p and p.name != "Independent":

@@ -23,7 +23,9 @@ _SEATS = r"(?:councillors?|members?|seats?|representatives?|politicians?|cllrs)"
 # ("..., A, B and C, have all resigned"): people moving, not a seat count.
 # "four Green councillors on X District Council resigned": a place between them and the move.
 _MOVING = (r"(?:\s*,[^.;]{0,80}?,)?(?:\s+(?:on|in|at|from)\s+(?:the\s+)?[A-Z][\w'’-]*"
-           r"(?:\s+(?:and\s+|of\s+|with\s+|upon\s+)?[A-Z][\w'’-]*){0,4})?\s+(?:(?:have|has|had|both|all|also|now|then)\s+)*"
+           r"(?:\s+(?:and\s+|of\s+|with\s+|upon\s+)?[A-Z][\w'’-]*){0,4})?"
+           # "two Labour councillors on X Council, A and B, had joined": the place, then the people
+           r"(?:\s*,[^.;]{0,80}?,)?\s+(?:(?:have|has|had|both|all|also|now|then)\s+)*"
            r"(?:quit|resign|defect|join|leave|left|walk|switch|cross|form|move|swap|ditch|desert|abandon|broke|break|split)\w*")
 _MOVING_AFTER = re.compile(rf"\s+(?:the\s+)?{_P}+(?:\s+{_SEATS})?{_MOVING}", re.IGNORECASE)
 
@@ -170,7 +172,8 @@ def find_composition(ctx: ArticleContext, councils: list[CouncilMention],
         masked = ctx.mask(sentence)
         if PARTY_CHAR not in masked or not re.search(rf"\d|{_num()}", masked, re.IGNORECASE):
             continue
-        if _EXCLUDE.search(masked) or not _CONTEXT.search(sentence.text) or _GROUP_MAKEUP.search(masked):
+        if _EXCLUDE.search(masked) or not _CONTEXT.search(sentence.text) or _GROUP_MAKEUP.search(masked) \
+                or _MOVERS_SIT.match(masked):
             continue
         for regex in _patterns():
             for match in regex.finditer(masked):
@@ -220,6 +223,11 @@ def _cue_re() -> re.Pattern[str]:
 
 
 # "The group, comprising two X and two Y": a group's own make-up, not the council's.
+# "All three now sit as independents", "The pair will sit as Reform UK councillors": where the
+# people who moved sit, not how many seats a party holds.
+_MOVERS_SIT = re.compile(
+    r"[\W_]*(?:all|both|the|these|those)\s+(?:[\w-]+\s+){0,2}?(?:now\s+|will\s+(?:now\s+)?|would\s+|are\s+to\s+)?"
+    r"(?:sit|sits|serve|serves|remain|remains|continue)\s+(?:on\s+)?as\b", re.IGNORECASE)
 _GROUP_MAKEUP = re.compile(r"\b(?:group|alliance|coalition|administration)\b[^.;]{0,60}?\b(?:compris\w*|made\s+up\s+of|consist\w*|formed\s+(?:of|from))\b", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:–—]|\s-\s|\band\b|\bwhile\b|\bwith\b|\bafter\b|\bahead\s+of\b)\s*")
 _NOT_A_COUNT_AFTER = re.compile(r"\s*(?:%|per\s*cent|votes?|years?|months?|weeks?|days?|pounds?|£|st|nd|rd|th\b|[.,]\d"

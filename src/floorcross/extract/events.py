@@ -699,6 +699,15 @@ def _slot_party(ctx: ArticleContext, slot: PartySlot | None, atom: Atom) -> str 
             return former[-1].name
     destinations = {a.to_slot.name for a in find_atoms(ctx, atom.sentence)
                     if a.to_slot is not None and a.to_slot.mention is not None and a is not atom}
+    if slot is atom.to_slot:
+        # "X has announced that the following Labour councillors have joined the party": the party
+        # that describes the people joining is the one they come from, not "the party".
+        sentence = atom.sentence
+        described = {p.name for p in ctx.parties if sentence.start <= p.start < slot.start and re.match(
+            r"\s+(?:(?:county|borough|district|city|town)\s+)?(?:councillors|members|cllrs|MPs)\b", ctx.text[p.end:p.end + 30])}
+        found = antecedent_party(ctx, slot.start, exclude_independent=True, exclude=destinations | described)
+        if found is not None:
+            return found
     return antecedent_party(ctx, slot.start, exclude_independent=True, exclude=destinations)
 
 

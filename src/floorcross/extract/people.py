@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 
 from floorcross.extract.segment import LIST_BULLET, LIST_LINE_MAX, paragraphs
 from floorcross.nlp import Entity
@@ -310,11 +311,17 @@ def complete_lists(text: str, mentions: list[PersonMention], parties: list[Party
     while changed:
         changed = False
         for m in sorted(out, key=lambda x: x.start):
-            after = re.match(rf"(?:\s*\([^()]{{0,40}}\))?(?:,\s*and\s+|,\s*plus\s+|\s+and\s+|\s+plus\s+|,\s+)({NAME_RE.pattern})", text[m.end:m.end + 80])
+            after = re.match(rf"(?:\s*\([^()]{{0,40}}\))?(?:,\s*and\s+|,\s*plus\s+|\s+and\s+|\s+plus\s+|,\s+)"
+                             rf"(?P<poss>(?:the\s+)?[A-Z][\w -]{{1,30}}?['’]s?\s+)?({NAME_RE.pattern})", text[m.end:m.end + 100])
+            if after and after.group("poss"):
+                # "Labour's A and the Conservatives' B": a party's possessive before the name
+                ps, pe = m.end + after.start("poss"), m.end + after.end("poss")
+                if not any(p.start >= ps and p.end <= pe and re.match(r"['’]s?\s+$", text[p.end:pe]) for p in parties):
+                    after = None
             if after:
-                s = m.end + after.start(1)
-                e = m.end + after.end(1)
-                name = after.group(1)
+                s = m.end + after.start(2)
+                e = m.end + after.end(2)
+                name = after.group(2)
                 if (len(name.split()) >= 2 and _is_name_like(name) and not any(o.start < e and s < o.end for o in out)
                         and not _is_place_or_party(name, parties, s, e) and not _names_a_seat(text, s)):
                     out.append(PersonMention(s, e, strip_titles(name)))
@@ -391,14 +398,26 @@ def find_people(text: str, body_start: int, ents: list[Entity], parties: list[Pa
     mentions += entity_names(text, ents, parties)
     mentions += apposition_names(text, body_start, parties)
     mentions += list_line_names(text, body_start, parties)
-    mentions = _dedupe(mentions)
-    mentions = _dedupe(complete_lists(text, mentions, parties))
+    mentions = _not_bracketed_seats(text, _dedupe(mentions))
+    mentions = _not_bracketed_seats(text, _dedupe(complete_lists(text, mentions, parties)))
     mentions = split_shared_surnames(text, mentions)
     mentions = _dedupe(mentions)
     mentions = _confirmed(mentions)
     people = _cluster(mentions)
     mentions = _more_mentions(text, body_start, people, mentions, parties)
     return _without_hidden(people, mentions)
+
+
+def _not_bracketed_seats(text: str, mentions: list[PersonMention]) -> list[PersonMention]:
+    """"Gina Dowd (Skelmersdale West)": a name in brackets right after a person is their ward or
+    seat, not a second person, however much it looks like a name to the model."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    drop = set()
+    for before, m in pairwise(ordered):
+        if m.title is None and re.fullmatch(r"\s*\(\s*", text[before.end:m.span_start]) and \
+                re.match(r"\s*(?:[Ww]ard|[Dd]ivision)?\s*\)", text[m.end:m.end + 12]):
+            drop.add(id(m))
+    return [m for m in mentions if id(m) not in drop]
 
 
 def _without_hidden(people: list[Person], mentions: list[PersonMention]) -> tuple[list[Person], list[PersonMention]]:

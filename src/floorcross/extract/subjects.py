@@ -598,11 +598,15 @@ def _list_gap(gap: str) -> bool:
     if re.fullmatch(relation_gap(), gap):
         return True
     gap = re.sub(r"\([^()]{0,60}\)", "", gap)  # "(Preston Central)"
-    gap = re.sub(r"^\s*,\s+(?:a|an|the|who|which)\b[^,]{0,60}?(?=,?\s*(?:and|plus|&)\s)", "", gap)
-    gap = re.sub(r"^\s*,[^,]{0,60},", ",", gap) if re.match(r"^\s*,\s+(?:a|an|the|who|which|former)\b", gap) else gap
+    # an aside on the first name: "A, a former mayor, B ...", "A, of Dewsbury South, B", "A, who represents X, and B"
+    gap = re.sub(r"^\s*,\s+(?:a|an|the|who|which|of|for|from|representing)\b[^,]{0,60}?(?=,?\s*(?:and|plus|&)\s)", "", gap)
+    gap = re.sub(r"^\s*,[^,]{0,60},", ",", gap) if re.match(
+        r"^\s*,\s+(?:a|an|the|who|which|former|of|for|from|representing)\b", gap) else gap
     return bool(re.fullmatch(
         r"\s*(?:,\s*and|,\s*plus|and|plus|&|,|and\s+(?:allies|colleagues?|fellow\s+\w+)|,\s*and\s+fellow\s+\w+)"
-        r"\s*(?:(?:former|fellow|ex-|deputy|[A-Z][a-z]+\s+)?(?:[a-z-]+\s+){0,3})?",
+        r"\s*(?:(?:former|fellow|ex-|deputy|[A-Z][a-z]+\s+)?(?:[a-z-]+\s+){0,3})?"
+        # "Labour's A and the Conservatives' B": each name with its party's possessive
+        rf"(?:(?:the\s+)?{_P}+['’]s?\s+(?:(?:councillor|cllr|member)\s+)?)?",
         gap,
     )) and "said" not in gap
 

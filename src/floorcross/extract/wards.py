@@ -41,7 +41,14 @@ _AFTER = [
     rf"\A\s*[,–—]\s*(?:the\s+)?{_NAME}{_WARD_WORD}(?=\s*(?:$|[.;,)–—]))",
     # "was a Battenhall ward member before the election"
     rf"\b(?:is|was|been|as)\s+(?:a|an|the)\s+{_NAME}{_WARD_WORD}\s+(?:{_P}+\s+)?(?:councillor|member)\b",
+    # "Patrick Hale, Sedgley" alone on a list line: a place after the name, if the council has
+    # such a ward (checked against the gazetteer, never guessed)
+    rf"\A\s*[,–—]\s*{_NAME}\s*\Z",
+    # "Mussarat Pervaiz, of Dewsbury South, ...": a place in apposition, if the council has such a ward
+    rf"\A\s*,\s+of\s+{_NAME}\s*(?=[,;)]|\s+and\b)",
 ]
+_BRACKETED = _AFTER[0]
+_GAZETTEER_ONLY = {_AFTER[-2], _AFTER[-1]}
 # Phrases right before the name.
 _BEFORE = [
     rf"{_NAME}{_WARD_WORD}\s+(?:{_P}+\s+)?(?:councillor|[Cc]llr|[Cc]oun|member)?\s*$",
@@ -220,10 +227,36 @@ def _ward_after(masked: str, rel_end: int, councils: list[Council], strict: bool
             continue
         if len(between) > 90:
             continue
-        ward = _choose(match.group("ward"), councils, strict)
+        if pattern in _GAZETTEER_ONLY:
+            ward = _choose(match.group("ward"), councils, strict=True) if councils else None
+        elif pattern is _BRACKETED:
+            ward = _whole(match.group("ward"), councils, strict)
+        else:
+            ward = _choose(match.group("ward"), councils, strict)
         if ward:
             return ward
     return None
+
+
+def _whole(raw: str, councils: list[Council], strict: bool) -> str | None:
+    """A ward in brackets ("A (Poplar and Limehouse)") is the whole bracket, never a shorter
+    reading of it that happens to be a ward somewhere else."""
+    readings = _readings(raw)
+    if not readings:
+        return None
+    whole = readings[0]
+    known = gazetteer().councils_for_ward(whole)
+    if known and (not councils or any(c.gss == f.gss for c in councils for f in known)):
+        return whole
+    if strict:
+        return None
+    if whole.lower() in _STOP or _is_date_word(whole) or _not_a_place(whole) or re.search(
+            r"Council|Party|Labour|Conservative|Borough|District|County|Parliament|Liberal|Green|Reform", whole):
+        return None
+    council = gazetteer().council_by_name(whole)
+    if council is not None and (council in councils or not known):
+        return None  # "Cllr A (Salford)": the town or council, not a ward
+    return whole
 
 
 def _ward_before(masked: str, rel: int, councils: list[Council], strict: bool = False) -> str | None:
