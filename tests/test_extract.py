@@ -24,6 +24,8 @@ from floorcross.records import ArticleRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = [ROOT / "tests" / "fixtures" / "articles", ROOT / "examples" / "articles"]
+# Near misses that report no change: each must come out not relevant, with nothing extracted.
+QUIET = ROOT / "tests" / "fixtures" / "quiet"
 
 KNOWN_GAPS: dict[str, str] = {
     "f005_whip_removed_this_morning": "a role is read per person, not per change: the 2020 "
@@ -33,7 +35,7 @@ KNOWN_GAPS: dict[str, str] = {
 
 
 def _cases() -> list[Path]:
-    return sorted(p for folder in FOLDERS for p in folder.glob("*.gold.json"))
+    return sorted(p for folder in [*FOLDERS, QUIET] for p in folder.glob("*.gold.json"))
 
 
 def _params() -> list:
@@ -124,6 +126,7 @@ def test_fixture_record_is_exact(gold_path: Path) -> None:
 
 def test_there_are_enough_fixtures_of_our_own() -> None:
     assert len(_cases()) >= 40
+    assert len(list(QUIET.glob("*.gold.json"))) >= 40
     assert all(doc in {g.name[: -len(".gold.json")] for g in _cases()} for doc in KNOWN_GAPS)
 
 
