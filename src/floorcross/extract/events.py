@@ -174,10 +174,12 @@ def _linked(a: Atom, b: Atom, masked: str, base: int) -> bool:
 
 
 _JOIN_AFTER_LEAVE = re.compile(
+    # "has joined the Greens on Sheffield City Council, after he quit Labour": the council between
+    r"(?:\s+(?:on|in|at)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:and\s+|of\s+|upon\s+)?[A-Z][\w'’-]*){0,5})?"
     rf"(?:\s+(?:former\s+)?(?:[a-z]+\s+)?(?:councillors?\s+|cllrs?\.?\s+)?{_W}+(?:\s+and\s+{_W}+)?)?"
     r"(?:\s+(?:into|to)\s+(?:its|their|the\s+party['’]s|the)\s+(?:ranks|fold|group|team))?"
     r"(?:\s*,\s*(?:who|having)\s+(?:(?:has|have|had|only|recently|just|both)\s+)*"
-    r"|\s+(?:shortly\s+|just\s+|soon\s+)?after\s+(?:(?:he|she|they)\s+(?:had\s+)?)?)")
+    r"|\s*,?\s+(?:shortly\s+|just\s+|soon\s+)?after\s+(?:(?:he|she|they)\s+(?:had\s+)?)?)")
 _OLD_DATE_RE = re.compile(
     r"\b(?:last|previous)\s+(?:year|month|summer|spring|autumn|winter)|\b(?:19|20)\d\d\b|\bago\b|"
     r"\b(?:years?|months?)\s+(?:earlier|before|after)|\bearlier\s+this\s+year\b|\bpreviously\b|\bformerly\b|"
@@ -704,7 +706,7 @@ def _slot_party(ctx: ArticleContext, slot: PartySlot | None, atom: Atom) -> str 
         # that describes the people joining is the one they come from, not "the party".
         sentence = atom.sentence
         described = {p.name for p in ctx.parties if sentence.start <= p.start < slot.start and re.match(
-            r"\s+(?:(?:county|borough|district|city|town)\s+)?(?:councillors|members|cllrs|MPs)\b", ctx.text[p.end:p.end + 30])}
+            r"\s+(?:(?:county|borough|district|city|town)\s+)?(?:councillors?|members?|cllrs?|MPs?)\b", ctx.text[p.end:p.end + 30])}
         found = antecedent_party(ctx, slot.start, exclude_independent=True, exclude=destinations | described)
         if found is not None:
             return found

@@ -236,7 +236,11 @@ def article_from_html_fast(
     except Exception:  # noqa: BLE001 - let trafilatura say what is wrong with it
         text = ""
     if len(text) < MIN_CONFIDENT_CHARS:
-        return article_from_html(html, url, origin, doc=doc)
+        slow = article_from_html(html, url, origin, doc=doc)
+        if not text or not isinstance(slow, SourceArticle) or not _holds_lines(slow.text, text):
+            return slow
+        # A short article that trafilatura gives back with the page's bylines and share
+        # buttons run into it: Resiliparse's paragraphs are the article itself.
     metas = _metas(tree)
     sitename = _meta(metas, ("og:site_name", "application-name"))
     title = _page_title(tree, metas, sitename)
@@ -254,6 +258,13 @@ def article_from_html_fast(
         outlet=(sitename or "").strip() or host_of(page_url),
         origin=origin,
     )
+
+
+def _holds_lines(wider: str, text: str) -> bool:
+    """Whether every line of ``text`` is in ``wider`` (spacing aside) and ``wider`` has more."""
+    flat = " ".join(wider.split())
+    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return len(flat) > len(" ".join(lines)) and all(line in flat for line in lines)
 
 
 def read_html_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
