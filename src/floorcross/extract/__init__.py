@@ -18,7 +18,12 @@ from floorcross.extract.assemble import (
     rejoins_as_readmissions,
 )
 from floorcross.extract.attributes import find_councils
-from floorcross.extract.composition import find_composition, may_state_seats, seat_candidate
+from floorcross.extract.composition import (
+    find_composition,
+    may_state_seats,
+    seat_candidate,
+    table_lead,
+)
 from floorcross.extract.context import ArticleContext
 from floorcross.extract.crowds import member_list_sentences
 from floorcross.extract.events import collect_events
@@ -111,7 +116,7 @@ def _surely_empty(text: str, body_start: int) -> bool:
     wanted: list[int] = []
     for i, (start, end) in enumerate(spans):
         first = bisect_left(hits, start)
-        if (first < len(hits) and hits[first] < end) or seat_candidate(text[start:end]):
+        if (first < len(hits) and hits[first] < end) or seat_candidate(text[start:end]) or table_lead(text[start:end]):
             wanted.append(i)
     if not wanted:
         return True

@@ -55,7 +55,9 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         rf"(?:takes?|taking|took|brings?|bringing|brought)\s+{party}\s+(?:up\s+|down\s+)?to\s+(?P<n>{n})",
         rf"(?:gives?|giving|gave)\s+{party}\s+(?P<n>{n})\s+{_SEATS}",
         # "The Conservatives are down to 15", "with the Conservatives down to 24"
-        rf"{party}\s+(?:are\s+|is\s+|now\s+)*(?:down|up|reduced|cut)\s+to\s+(?P<n>{n})",
+        rf"{party}\s+(?:are\s+|is\s+|now\s+|have\s+|has\s+|been\s+)*(?:down|up|reduced|cut)\s+to\s+(?P<n>{n})",
+        # "The political balance is now: Conservatives 20, Labour 14 ...", "(Lab 20, Con 7, LD 4)"
+        rf"(?::|\()\s*{party}\s+(?P<n>\d{{1,3}})(?=\s*(?:[,;)]|and\b))",
         # "the Havering Residents Association group now numbers 18"
         rf"{party}\s+(?:group\s+)?(?:now\s+)?numbers?\s+(?P<n>{n})",
         # "Labour, which took control last year, holds 31 of the 49 seats"
@@ -86,7 +88,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         rf"(?:and|,)\s+{party}\s+(?P<n>\d{{1,3}})(?![\d%]|\.\d)",
         # "Labour now has 43 councillors", "the Conservatives now hold 25 seats and Labour have 19"
         rf"{party}\s+(?:group\s+)?(?:now\s+|currently\s+|still\s+)?(?:has|have|holds?|hold)\s+(?:just\s+|only\s+)?(?P<n>{n})(?:\s+{_SEATS})?",
-        rf"{party}\s*,\s+which\s+(?:now\s+)?has\s+(?:just\s+|only\s+)?(?P<n>{n})\s+{_SEATS}",
+        rf"{party}\s*,\s+(?:which|who)\s+(?:now\s+|still\s+|only\s+)?(?:has|have|hold|holds)\s+(?:just\s+|only\s+)?(?P<n>{n})\s+{_SEATS}",
     ]
     return tuple(re.compile(f, re.IGNORECASE) for f in forms)
 
@@ -112,6 +114,11 @@ def seat_candidate(text: str) -> bool:
         return bool(context.search(lowered)
                     and (digit.search(lowered) or number_word.search(lowered)))
     return bool(_CONTEXT.search(text) and _number_re().search(text))
+
+
+def table_lead(text: str) -> bool:
+    """Whether a line introduces a table of counts ("The make-up of the council is now:")."""
+    return text.rstrip().endswith(":") and bool(_CONTEXT.search(text))
 
 
 @cache
@@ -143,6 +150,8 @@ def may_state_seats(sentences, parties: list[PartyMention], body_start: int, *,
     for sentence in sentences:
         if sentence.start < body_start:
             continue
+        if table_lead(sentence.text) and any(sentence.end <= p.start < sentence.end + 400 for p in parties):
+            return True  # a table of counts follows, one party a line
         if not seat_candidate(sentence.text):
             continue
         if local and re.match(r"\s*(?:It|The\s+group)\b", sentence.text):
@@ -170,6 +179,8 @@ def find_composition(ctx: ArticleContext, councils: list[CouncilMention],
         if sentence.start < ctx.body_start:
             continue
         masked = ctx.mask(sentence)
+        if "seats" in masked and not _EXCLUDE.search(masked):
+            _they_hold(ctx, sentence, masked, councils, found, default_council)
         if PARTY_CHAR not in masked or not re.search(rf"\d|{_num()}", masked, re.IGNORECASE):
             continue
         if _EXCLUDE.search(masked) or not _CONTEXT.search(sentence.text) or _GROUP_MAKEUP.search(masked) \
@@ -314,6 +325,10 @@ def _table_counts(ctx: ArticleContext) -> list[tuple[PartyMention, int, object, 
         for line in lines:
             match = _TABLE_LINE.match(ctx.mask(line))
             if not match:
+                named = _UNMASKED_LINE.match(line.text)
+                party = _line_group(line, named) if named else None
+                if party is not None:
+                    out.append((party, int(named.group("n")), lead, line))
                 continue
             group = "party" if match.group("party") else "party2"
             number = match.group("n") or match.group("n2")
@@ -323,8 +338,52 @@ def _table_counts(ctx: ArticleContext) -> list[tuple[PartyMention, int, object, 
     return out
 
 
+# A table line whose name the party finder left alone: "Green - 1" (a bare "Green" is a party
+# only beside a political noun elsewhere), "People Against Bureaucracy - 3" (a local group
+# with no tell-tale word).
+_UNMASKED_LINE = re.compile(
+    r"^[\W_]*(?P<name>[A-Z][\w'’&.-]*(?:\s+(?:of|for|and|the|&|[A-Z][\w'’&.-]*)){0,5})\s*[:–—-]?\s*(?P<n>\d{1,3})"
+    r"(?:\s*\([+−–-]?\d+\))?\s*[,.;]?\s*$")
+
+
+def _line_group(line, match: re.Match[str]) -> PartyMention | None:
+    from floorcross.normalise.parties import canonical_party
+
+    name = match.group("name").strip()
+    s, e = line.start + match.start("name"), line.start + match.start("name") + len(name)
+    known = canonical_party(name)
+    if known is not None:
+        return PartyMention(s, e, name, known)
+    if len(name.split()) >= 2 and name.split()[-1][0].isupper():
+        return PartyMention(s, e, name, name, local=True)
+    return None
+
+
 def _ambiguous_independent(party: PartyMention) -> bool:
     return party.name == "Independent" and party.surface.islower() and party.surface.endswith("s") is False
+
+
+# "the party's grip on power is loosened as they only hold 28 of the authority's 59 seats":
+# "they" is the party named before it in the sentence.
+_THEY_HOLD = re.compile(
+    r"\b(?:they|it)\s+(?:now\s+|only\s+|still\s+|currently\s+)*(?:hold|holds|have|has|control|controls)\s+"
+    r"(?:just\s+|only\s+)?(?P<n>\d{1,3})\s+of\s+(?:the|its|their)\s+(?:council['’]s\s+|authority['’]s\s+)?\d{1,3}\s+seats",
+    re.IGNORECASE)
+
+
+def _they_hold(ctx: ArticleContext, sentence, masked: str, councils, found: dict, default_council: str | None) -> None:
+    match = _THEY_HOLD.search(masked)
+    if not match:
+        return
+    from floorcross.extract.events import antecedent_party
+
+    name = antecedent_party(ctx, sentence.start + match.start(), exclude_independent=True)
+    council = _council_for(ctx, sentence.start, councils) or default_council
+    if name is None or (council, name) in found:
+        return
+    found[(council, name)] = CompositionStatement(
+        council=council, party=name, seats=int(match.group("n")), date=ctx.published,
+        evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
 
 
 def _pronoun_counts(ctx: ArticleContext, sentence, masked: str, councils, found: dict,

@@ -292,15 +292,19 @@ def find_parties(text: str, start: int = 0, end: int | None = None,
     if "(" in segment:
         labels = parties_data()["bracket_labels"]
         for match in _bracket_label_re().finditer(segment):
-            s, e = match.start("label") + start, match.end("label") + start
-            found.append(PartyMention(s, e, text[s:e], labels[match.group("label")]))
+            group = "label" if match.group("label") else "label2"
+            s, e = match.start(group) + start, match.end(group) + start
+            found.append(PartyMention(s, e, text[s:e], labels[match.group(group)]))
     return _longest_non_overlapping(found)
 
 
 @cache
 def _bracket_label_re() -> re.Pattern[str]:
     labels = sorted(parties_data()["bracket_labels"], key=len, reverse=True)
-    return re.compile(rf"\(\s*(?P<label>{'|'.join(re.escape(w) for w in labels)})\.?(?=\s*[,;/)–-])")
+    alternatives = "|".join(re.escape(w) for w in labels)
+    # "(Con, Worksop North)", "(Lab)"; and a bracketed count list "(Lab 20, Con 7, LD 4, Ind 2)"
+    return re.compile(rf"\(\s*(?P<label>{alternatives})\.?(?=\s*[,;/)–-])"
+                      rf"|(?:\(|(?<=\d)\s*[,;]\s*)(?P<label2>{alternatives})(?=\s+\d{{1,3}}\s*[,;)])")
 
 
 def _acronyms(text: str, start: int, end: int, segment: str, found: list[PartyMention]) -> list[PartyMention]:
