@@ -16,6 +16,7 @@ from itertools import pairwise
 from floorcross.extract.attributes import (
     CouncilMention,
     council_of,
+    council_then,
     office_of,
     party_of,
     role_of,
@@ -521,17 +522,18 @@ def build_events(ctx: ArticleContext, changes: list[Change], councils: list[Coun
             role = role_of(ctx, person)
             cache[person] = (office, council, inferred, ward, role)
         office, council, inferred, ward, role = cache[person]
+        date_value = _date_value(ctx, change)
         events.append(Event(
             kind=change.kind,
             status="background" if change.background else "new",
             person=ctx.people[person].name,
             office=office,
-            council=council,
+            council=council_then(council, councils, date_value or ctx.published),
             council_inferred=inferred,
             ward=ward,
             from_party=change.from_party,
             to_party=change.to_party if change.kind in {"defection", "readmission"} else None,
-            date=_date_value(ctx, change),
+            date=date_value,
             role=role,
             evidence=[Evidence(start=s.start, end=s.end, text=s.text) for s in change.sentences],
         ))

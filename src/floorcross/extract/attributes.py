@@ -45,7 +45,8 @@ _IN_PLACE_RE = re.compile(
 class CouncilMention:
     start: int
     end: int
-    council: Council
+    council: Council  # today's council (the named one, or its successor)
+    named: Council | None = None  # the council as the text names it, where that is a former one
 
 
 @cache
@@ -74,8 +75,9 @@ def find_councils(ctx: ArticleContext) -> list[CouncilMention]:
         council = gaz.council_by_name(name) or gaz.council_by_name(name.title())
         if council is None:
             return
-        council = gaz.current(council)
-        found.append(CouncilMention(start, end, council))
+        current = gaz.current(council)
+        named = council if council.gss != current.gss or council.official_name != current.official_name else None
+        found.append(CouncilMention(start, end, current, named))
         taken.append((start, end))
 
     for match in _COUNCIL_NAME_RE.finditer(text, ctx.body_start):
@@ -434,3 +436,20 @@ def party_of(ctx: ArticleContext, person: int, before: int | None = None, allow_
             if p and p.name != "Independent":
                 return p.name
     return None
+
+
+def council_then(council: str | None, councils: list[CouncilMention], day: str | None) -> str | None:
+    """The council as it was on the change's date, when the text names it by a former name or
+    as a council since abolished ("Waveney District Council" in 2015, "Shepway District
+    Council" in 2016); today's council when the change came after the abolition or rename."""
+    if council is None or day is None:
+        return council
+    gaz = gazetteer()
+    for mention in councils:
+        if mention.named is None or mention.council.official_name != council:
+            continue
+        then = gaz.council_on(mention.named, day)
+        if then is not None:
+            return gaz.name_on(then, day)
+    known = gaz.council_by_name(council)
+    return gaz.name_on(known, day) if known is not None else council  # a renamed council's name then

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from floorcross.extract.attributes import CouncilMention
+from floorcross.extract.attributes import CouncilMention, council_then
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
 from floorcross.fastre import by_first_char
 from floorcross.normalise.parties import PartyMention, number_words
@@ -223,6 +223,8 @@ def find_composition(ctx: ArticleContext, councils: list[CouncilMention],
                 council=council, party=party.name,
                 seats=seats, date=ctx.published,
                 evidence=[Evidence(start=line.start, end=line.end, text=line.text)])
+    for statement in found.values():  # the council as it was on the day (a former name kept)
+        statement.council = council_then(statement.council, councils, statement.date)
     return list(found.values())
 
 
