@@ -14,6 +14,7 @@ removed from the list.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,6 @@ _NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "e
 
 def _states_count(text: str, seats: int) -> bool:
     """Whether a sentence gives the number (as digits, or as a word up to twenty)."""
-    import re
-
     words = [str(seats)] + ([_NUMBER_WORDS[seats]] if seats < len(_NUMBER_WORDS) else []) + (["zero", "none"] if seats == 0 else [])
     return any(re.search(rf"(?<![\w-]){w}(?![\w-])", text, re.IGNORECASE) for w in words)
 

@@ -13,8 +13,9 @@ from functools import cache
 
 from floorcross.extract.attributes import CouncilMention, council_then
 from floorcross.extract.context import PARTY_CHAR, PERSON_CHAR, ArticleContext
+from floorcross.extract.events import antecedent_party
 from floorcross.fastre import by_first_char
-from floorcross.normalise.parties import PartyMention, number_words
+from floorcross.normalise.parties import PartyMention, canonical_party, number_words
 from floorcross.records import CompositionStatement, Evidence
 
 _P = re.escape(PARTY_CHAR)
@@ -199,30 +200,14 @@ def find_composition(ctx: ArticleContext, councils: list[CouncilMention],
                     if party is None or _ambiguous_independent(party):
                         continue
                     council = _council_for(ctx, sentence.start, councils) or default_council
-                    if (council, party.name) in found:
-                        continue
-                    found[(council, party.name)] = CompositionStatement(
-                        council=council,
-                        party=party.name,
-                        seats=seats,
-                        date=ctx.published,
-                        evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],
-                    )
+                    _keep(found, ctx, council, party.name, seats, sentence)
         _pronoun_counts(ctx, sentence, masked, councils, found, default_council)
         for party, seats in _clause_counts(ctx, sentence, masked):
             council = _council_for(ctx, sentence.start, councils) or default_council
-            if (council, party.name) not in found:
-                found[(council, party.name)] = CompositionStatement(
-                    council=council, party=party.name,
-                    seats=seats, date=ctx.published,
-                    evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
+            _keep(found, ctx, council, party.name, seats, sentence)
     for party, seats, lead, line in _table_counts(ctx):
         council = _council_for(ctx, lead.start, councils) or default_council
-        if (council, party.name) not in found:
-            found[(council, party.name)] = CompositionStatement(
-                council=council, party=party.name,
-                seats=seats, date=ctx.published,
-                evidence=[Evidence(start=line.start, end=line.end, text=line.text)])
+        _keep(found, ctx, council, party.name, seats, line)
     for statement in found.values():  # the council as it was on the day (a former name kept)
         statement.council = council_then(statement.council, councils, statement.date)
     return list(found.values())
@@ -349,8 +334,6 @@ _UNMASKED_LINE = re.compile(
 
 
 def _line_group(line, match: re.Match[str]) -> PartyMention | None:
-    from floorcross.normalise.parties import canonical_party
-
     name = match.group("name").strip()
     s, e = line.start + match.start("name"), line.start + match.start("name") + len(name)
     known = canonical_party(name)
@@ -377,15 +360,19 @@ def _they_hold(ctx: ArticleContext, sentence, masked: str, councils, found: dict
     match = _THEY_HOLD.search(masked)
     if not match:
         return
-    from floorcross.extract.events import antecedent_party
-
     name = antecedent_party(ctx, sentence.start + match.start(), exclude_independent=True)
-    council = _council_for(ctx, sentence.start, councils) or default_council
-    if name is None or (council, name) in found:
-        return
-    found[(council, name)] = CompositionStatement(
-        council=council, party=name, seats=int(match.group("n")), date=ctx.published,
-        evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
+    if name is not None:
+        council = _council_for(ctx, sentence.start, councils) or default_council
+        _keep(found, ctx, council, name, int(match.group("n")), sentence)
+
+
+def _keep(found: dict, ctx: ArticleContext, council: str | None, party: str, seats: int, where) -> None:
+    """Record a count for (council, party), cited by the sentence or line ``where``; the first
+    one the article gives is kept."""
+    if (council, party) not in found:
+        found[(council, party)] = CompositionStatement(
+            council=council, party=party, seats=seats, date=ctx.published,
+            evidence=[Evidence(start=where.start, end=where.end, text=where.text)])
 
 
 def _pronoun_counts(ctx: ArticleContext, sentence, masked: str, councils, found: dict,
@@ -395,15 +382,10 @@ def _pronoun_counts(ctx: ArticleContext, sentence, masked: str, councils, found:
     if not match:
         return
     prior = [p for p in ctx.parties if p.end <= sentence.start and p.local]
-    council = _council_for(ctx, sentence.start, councils) or default_council
-    if not prior or (council, prior[-1].name) in found:
-        return
     seats = _value(match.group("n"))
-    if seats is None:
-        return
-    found[(council, prior[-1].name)] = CompositionStatement(
-        council=council, party=prior[-1].name, seats=seats,
-        date=ctx.published, evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)])
+    if prior and seats is not None:
+        council = _council_for(ctx, sentence.start, councils) or default_council
+        _keep(found, ctx, council, prior[-1].name, seats, sentence)
 
 
 def _council_for(ctx: ArticleContext, offset: int, councils: list[CouncilMention]) -> str | None:

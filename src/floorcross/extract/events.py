@@ -18,6 +18,7 @@ from floorcross.extract.segment import Sentence
 from floorcross.extract.subjects import Resolver, Subject
 from floorcross.extract.triggers import Atom, PartySlot, find_atoms
 from floorcross.normalise.dates import DateMention
+from floorcross.prefilter import COMPLETING_ROLES
 from floorcross.resources import lexicon
 
 _P, _W = re.escape(PARTY_CHAR), re.escape(PERSON_CHAR)
@@ -665,7 +666,7 @@ def _named_new_group(ctx: ArticleContext, slot: PartySlot) -> str | None:
         for match in [apposition] + list(_NAMED_AS.finditer(masked, lo)):
             if match is None:
                 continue
-            group = next(g for g in range(1, (match.re.groups or 1) + 1) if match.group(g))
+            group = match.lastindex or 1  # the one alternative's name group that matched
             party = ctx.party_at(s.start + match.start(group), s.start + match.end(group))
             if party is not None and (party.local or not _is_national(party.name)):
                 return party.name
@@ -883,7 +884,7 @@ def _background_cue(ctx: ArticleContext, group: list[Atom]) -> bool:
     # "has joined Reform, a year after he walked out": earlier than the change of the main clause.
     # Where the sentence states no other change ("are now part of the Independent group after
     # quitting the party last week"), the "after" clause is the news itself.
-    return any(a not in group and a.role not in {"to_ind", "when"} for a in find_atoms(ctx, lead.sentence))
+    return any(a not in group and a.role not in COMPLETING_ROLES for a in find_atoms(ctx, lead.sentence))
 
 
 def _recent_cue(ctx: ArticleContext, group: list[Atom]) -> bool:

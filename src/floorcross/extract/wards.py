@@ -107,14 +107,19 @@ def _choose(raw: str, councils: list[Council], strict: bool = False) -> str | No
         return None
     cut = re.split(r",\s+|\s+(?:on|in|for|at|of)\s+", readings[0])[0].strip()
     cut = re.sub(r"\s+(?:[Ww]ard|[Dd]ivision)$", "", cut)
-    if not cut or cut.lower() in _STOP or _is_date_word(cut) or _not_a_place(cut):
-        return None
-    if re.search(r"Council|Party|Labour|Conservative|Borough|District|County|Parliament|Liberal|Green|Reform", cut):
-        return None
-    council = gaz.council_by_name(cut)
-    if council is not None and (council in councils or not gaz.councils_for_ward(cut)):
-        return None  # a town or the council itself, not a ward
-    return cut
+    return cut if _may_be_ward(cut, councils) else None
+
+
+def _may_be_ward(name: str, councils: list[Council]) -> bool:
+    """Whether a reading the gazetteer does not confirm can still stand as a ward: not a title,
+    a date, a party or council word, and not a town or council (unless also a ward)."""
+    if not name or name.lower() in _STOP or _is_date_word(name) or _not_a_place(name):
+        return False
+    if re.search(r"Council|Party|Labour|Conservative|Borough|District|County|Parliament|Liberal|Green|Reform", name):
+        return False
+    gaz = gazetteer()
+    council = gaz.council_by_name(name)
+    return council is None or (council not in councils and bool(gaz.councils_for_ward(name)))
 
 
 def _not_a_place(text: str) -> bool:
@@ -250,13 +255,7 @@ def _whole(raw: str, councils: list[Council], strict: bool) -> str | None:
         return whole
     if strict:
         return None
-    if whole.lower() in _STOP or _is_date_word(whole) or _not_a_place(whole) or re.search(
-            r"Council|Party|Labour|Conservative|Borough|District|County|Parliament|Liberal|Green|Reform", whole):
-        return None
-    council = gazetteer().council_by_name(whole)
-    if council is not None and (council in councils or not known):
-        return None  # "Cllr A (Salford)": the town or council, not a ward
-    return whole
+    return whole if _may_be_ward(whole, councils) else None  # not "Cllr A (Salford)", the town
 
 
 def _ward_before(masked: str, rel: int, councils: list[Council], strict: bool = False) -> str | None:
